@@ -1,0 +1,107 @@
+package io.sessionservice.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Finds and reads the config file, then applies the environment (SPEC §7). The file is the first of:
+ * system property {@code session.config}, environment {@code SESSION_CONFIG}, the servlet context
+ * parameter {@code session.config}, the default built into the jar (no key, memory store).
+ */
+public final class ConfigLoader {
+
+    public static final String PROPERTY = "session.config";
+    public static final String ENV = "SESSION_CONFIG";
+    static final String BUILT_IN = "/io/sessionservice/default.json";
+
+    /** Environment variable -> JSON path it overrides (under the config root). */
+    private static final Map<String, String> OVERRIDES = Map.ofEntries(
+            Map.entry("SESSION_STORE", "repository.type"),
+            Map.entry("SESSION_EXPIRY_SEC", "sessionExpirySec"),
+            Map.entry("REDIS_URL", "repository.redis.url"),
+            Map.entry("REDIS_CLUSTER_NODES", "repository.redis.clusterNodes"),
+            Map.entry("MONGODB_URI", "repository.mongodb.uri"),
+            Map.entry("MONGODB_DATABASE", "repository.mongodb.database"),
+            Map.entry("COUCHBASE_CONNECTION_STRING", "repository.couchbase.connectionString"),
+            Map.entry("COUCHBASE_USERNAME", "repository.couchbase.username"),
+            Map.entry("COUCHBASE_PASSWORD", "repository.couchbase.password"),
+            Map.entry("COUCHBASE_BUCKET", "repository.couchbase.bucket"));
+
+    private ConfigLoader() {
+    }
+
+    /** Loads with this process's system properties and environment. */
+    public static ServiceConfig load(String contextParameter) {
+        return load(System.getProperty(PROPERTY), System.getenv(), contextParameter);
+    }
+
+    static ServiceConfig load(String property, Map<String, String> env, String contextParameter) {
+        String location = firstNonBlank(property, env.get(ENV), contextParameter);
+        ObjectNode root = location == null ? readBuiltIn() : readFile(Path.of(location.trim()));
+        applyEnvironment(root, env);
+        return ServiceConfig.from(root);
+    }
+
+    static void applyEnvironment(ObjectNode root, Map<String, String> env) {
+        OVERRIDES.forEach((variable, path) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                String[] parts = path.split("\\.");
+                ObjectNode parent = root;
+                for (String part : Arrays.copyOf(parts, parts.length - 1)) {
+                    parent = parent.with(part);
+                }
+                parent.put(parts[parts.length - 1], value.trim());
+            }
+        });
+        String keys = env.get("SESSION_KEY");
+        if (keys != null && !keys.isBlank()) {
+            ObjectNode credentials = root.with("credentials");
+            credentials.remove("key");
+            var array = credentials.putArray("keys");
+            Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(array::add);
+        }
+    }
+
+    private static ObjectNode readFile(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return asObject(Json.MAPPER.readTree(in), path.toString());
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read config file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode readBuiltIn() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new ConfigException("The built-in config " + BUILT_IN + " is missing from the jar");
+            }
+            return asObject(Json.MAPPER.readTree(in), BUILT_IN);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read the built-in config: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode asObject(JsonNode node, String where) {
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        throw new ConfigException("Config " + where + " must be a JSON object");
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

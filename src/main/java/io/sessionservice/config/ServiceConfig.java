@@ -1,0 +1,69 @@
+package io.sessionservice.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings of config/default.json, after environment overrides. {@code repository} keeps the
+ * raw JSON: each store reads its own section ({@code repository.redis}, {@code repository.mongodb}, …).
+ */
+public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
+                            int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository) {
+
+    public static final long DEFAULT_EXPIRY_SEC = 3600;
+    public static final long DEFAULT_MAX_TTL_SEC = 30L * 86_400;
+    public static final int DEFAULT_MAX_BODY_BYTES = 65_536;
+    public static final long DEFAULT_TIMEOUT_MS = 2000;
+
+    static ServiceConfig from(ObjectNode root) {
+        long expiry = positiveLong(root, "sessionExpirySec", DEFAULT_EXPIRY_SEC);
+        long maxTtl = positiveLong(root, "maxTtlSec", Math.max(DEFAULT_MAX_TTL_SEC, expiry));
+        if (expiry > maxTtl) {
+            throw new ConfigException("sessionExpirySec (" + expiry + ") is larger than maxTtlSec (" + maxTtl + ")");
+        }
+        long maxBody = positiveLong(root, "maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+        if (maxBody > Integer.MAX_VALUE) {
+            throw new ConfigException("maxBodyBytes is too large");
+        }
+        JsonNode userApi = root.path("userApi");
+        boolean requireKey = !userApi.has("requireKey") || userApi.get("requireKey").asBoolean(true);
+        ObjectNode repository = root.with("repository");
+        String type = repository.path("type").asText("memory").trim();
+        long timeoutMs = positiveLong(repository, "timeoutMs", DEFAULT_TIMEOUT_MS);
+        return new ServiceConfig(expiry, maxTtl, keys(root.path("credentials")), requireKey, (int) maxBody,
+                type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository);
+    }
+
+    /** The store's own section, e.g. {@code repository.redis}; empty when absent. */
+    public JsonNode storeSection(String name) {
+        return repository.path(name);
+    }
+
+    private static List<String> keys(JsonNode credentials) {
+        List<String> keys = new ArrayList<>();
+        String single = credentials.path("key").asText("");
+        if (!single.isBlank()) {
+            keys.add(single.trim());
+        }
+        for (JsonNode k : credentials.path("keys")) {
+            if (!k.asText("").isBlank()) {
+                keys.add(k.asText().trim());
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    private static long positiveLong(JsonNode node, String field, long fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (v.canConvertToLong() && v.asLong() > 0 && (v.isIntegralNumber() || v.asText().matches("\\d+"))) {
+            return v.asLong();
+        }
+        throw new ConfigException(field + " must be a positive whole number, not " + v);
+    }
+}

@@ -1,0 +1,227 @@
+package io.sessionservice.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The session rules both HTTP dialects share: token format, TTL limits, expiry, which fields are
+ * server-managed, who owns a session. Resources translate HTTP to these calls and nothing more.
+ */
+public final class SessionService {
+
+    /** Fields of the state API's representation that the server owns; never stored as data. */
+    public static final String TOKEN_FIELD = "xSessionToken";
+    public static final Set<String> SERVER_MANAGED = Set.of(TOKEN_FIELD, "Expires", "Ttl");
+
+    /** A client's clock may run ahead of ours by this much when it sends created_at. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+    private final SessionStore store;
+    private final Clock clock;
+    private final long defaultTtlSeconds;
+    private final long maxTtlSeconds;
+
+    public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds) {
+        if (defaultTtlSeconds < 1 || defaultTtlSeconds > maxTtlSeconds) {
+            throw new IllegalArgumentException("sessionExpirySec must be between 1 and maxTtlSec");
+        }
+        this.store = store;
+        this.clock = clock;
+        this.defaultTtlSeconds = defaultTtlSeconds;
+        this.maxTtlSeconds = maxTtlSeconds;
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    // ---- state API (sliding sessions) ----
+
+    /** POST /: a sliding session whose data is the body minus server-managed fields. */
+    public Session createStateSession(ObjectNode body, String ttlHeader) {
+        long ttl = ttlHeader == null ? defaultTtlSeconds : parseTtlHeader(ttlHeader);
+        String token = null;
+        JsonNode supplied = body.get(TOKEN_FIELD);
+        if (supplied != null && !supplied.isNull()) {
+            if (!supplied.isTextual() || !Tokens.isWellFormed(supplied.textValue())) {
+                throw new InvalidRequestException(
+                        "xSessionToken must be 16 to 256 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'");
+            }
+            token = supplied.textValue();
+        }
+        ObjectNode data = withoutServerFields(body);
+        Instant now = now();
+        return insert(token, data, now, now.plusSeconds(ttl), ttl, true);
+    }
+
+    /** GET /: the session, its sliding expiry extended. */
+    public Optional<Session> get(String token) {
+        return Tokens.isWellFormed(token) ? store.find(token, true) : Optional.empty();
+    }
+
+    /** GET /validate: the session, expiry left as it is. */
+    public Optional<Session> validate(String token) {
+        return Tokens.isWellFormed(token) ? store.find(token, false) : Optional.empty();
+    }
+
+    /** PUT /: data replaced by the body; expiry extended. */
+    public Optional<Session> replace(String token, ObjectNode body) {
+        return update(token, new Mutation.Replace(withoutServerFields(body)));
+    }
+
+    /** PATCH /: each top-level field set, a null field removed; expiry extended. */
+    public Optional<Session> patch(String token, ObjectNode body) {
+        ObjectNode set = JsonNodeFactory.instance.objectNode();
+        Set<String> remove = new HashSet<>();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            if (SERVER_MANAGED.contains(field.getKey())) {
+                continue;
+            }
+            if (field.getValue().isNull()) {
+                remove.add(field.getKey());
+            } else {
+                set.set(field.getKey(), field.getValue());
+            }
+        }
+        return update(token, new Mutation.Patch(set, remove));
+    }
+
+    public boolean delete(String token) {
+        return Tokens.isWellFormed(token) && store.delete(token);
+    }
+
+    // ---- user-session API (absolute expiry) ----
+
+    /**
+     * POST /create. Expiry is expiresAt if given, else (createdAt or now) + ttl, else now + the
+     * default; it never slides. The user id is also kept as data.AccountId, so the state API sees
+     * the same owner.
+     */
+    public Session createUserSession(UserSessionRequest request) {
+        if (request.userId() == null || request.userId().isEmpty()) {
+            throw new InvalidRequestException("user_id is required");
+        }
+        if (request.token() != null && !Tokens.isWellFormed(request.token())) {
+            throw new InvalidRequestException(
+                    "token must be 16 to 256 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'");
+        }
+        if (request.ttlSeconds() != null) {
+            checkTtlRange(request.ttlSeconds());
+        }
+        Instant now = now();
+        Instant createdAt = request.createdAt() == null ? now : request.createdAt();
+        if (createdAt.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidRequestException("created_at is in the future");
+        }
+        Instant expiresAt;
+        if (request.expiresAt() != null) {
+            expiresAt = request.expiresAt();
+        } else {
+            long ttl = request.ttlSeconds() == null ? defaultTtlSeconds : request.ttlSeconds();
+            expiresAt = createdAt.plusSeconds(ttl);
+        }
+        if (!expiresAt.isAfter(now)) {
+            throw new InvalidRequestException("expired_at must be in the future");
+        }
+        if (expiresAt.isAfter(now.plusSeconds(maxTtlSeconds))) {
+            throw new InvalidRequestException("the session may last at most maxTtlSec (" + maxTtlSeconds + " s)");
+        }
+        long ttl = request.ttlSeconds() != null && request.expiresAt() == null
+                ? request.ttlSeconds()
+                : Math.max(1, divideRoundingUp(Duration.between(createdAt, expiresAt).toMillis(), 1000));
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put(Session.ACCOUNT_ID, request.userId());
+        return insert(request.token(), data, createdAt, expiresAt, ttl, false);
+    }
+
+    /** GET /session: the user's live session created last. */
+    public Optional<Session> latestSession(String userId) {
+        return sessionsOf(userId).stream().findFirst();
+    }
+
+    /** GET /sessions: the user's live sessions, newest first. */
+    public List<Session> sessionsOf(String userId) {
+        return store.findByUser(userId).stream()
+                .sorted(Comparator.comparing(Session::createdAt).reversed())
+                .toList();
+    }
+
+    /** DELETE /sessions: logout everywhere. */
+    public int endSessionsOf(String userId) {
+        return store.deleteByUser(userId);
+    }
+
+    /** POST /verify: the token is live and belongs to the user. Never extends expiry. */
+    public boolean verify(String userId, String token) {
+        return validate(token).map(s -> userId.equals(s.userId())).orElse(false);
+    }
+
+    // ---- shared rules ----
+
+    /** The x-ttl header: whole seconds, 1..maxTtlSec. */
+    public long parseTtlHeader(String header) {
+        String s = header.trim();
+        if (!s.matches("\\d{1,12}")) {
+            throw new InvalidRequestException("x-ttl must be a whole number of seconds");
+        }
+        long ttl = Long.parseLong(s);
+        checkTtlRange(ttl);
+        return ttl;
+    }
+
+    public void checkTtlRange(long ttl) {
+        if (ttl < 1 || ttl > maxTtlSeconds) {
+            throw new InvalidRequestException("ttl must be between 1 and " + maxTtlSeconds + " seconds");
+        }
+    }
+
+    private Optional<Session> update(String token, Mutation mutation) {
+        return Tokens.isWellFormed(token) ? store.update(token, mutation, true) : Optional.empty();
+    }
+
+    private Session insert(String suppliedToken, ObjectNode data, Instant createdAt, Instant expiresAt,
+                           long ttl, boolean sliding) {
+        createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
+        String userId = Session.userIdOf(data);
+        if (suppliedToken != null) {
+            Session session = new Session(suppliedToken, userId, data, createdAt, expiresAt, ttl, sliding);
+            if (!store.insert(session)) {
+                throw new TokenConflictException();
+            }
+            return session;
+        }
+        // An issued token clashing is a 2^-256 event; retrying keeps even that from reaching the client.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Session session = new Session(Tokens.issue(), userId, data, createdAt, expiresAt, ttl, sliding);
+            if (store.insert(session)) {
+                return session;
+            }
+        }
+        throw new IllegalStateException("three issued tokens clashed; the random source is broken");
+    }
+
+    private static ObjectNode withoutServerFields(ObjectNode body) {
+        ObjectNode data = body.deepCopy();
+        data.remove(SERVER_MANAGED);
+        return data;
+    }
+
+    private static long divideRoundingUp(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

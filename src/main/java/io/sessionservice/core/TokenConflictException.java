@@ -1,0 +1,8 @@
+package io.sessionservice.core;
+
+/** A client-supplied token already names a live session: a 409. */
+public class TokenConflictException extends RuntimeException {
+    public TokenConflictException() {
+        super("A live session already has this token", null, false, false);
+    }
+}

@@ -1,0 +1,45 @@
+package io.sessionservice.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** Session token rules: how tokens are issued, which supplied ones are accepted, how they are logged. */
+public final class Tokens {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
+    private static final Pattern SUPPLIED = Pattern.compile("[A-Za-z0-9._~-]{16,256}");
+
+    private Tokens() {
+    }
+
+    /** A new token: 256 bits from SecureRandom, URL-safe base64 without padding (43 characters). */
+    public static String issue() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return URL_SAFE.encodeToString(bytes);
+    }
+
+    /** Whether a client may name a session with this token: 16 to 256 of [A-Za-z0-9._~-]. */
+    public static boolean isWellFormed(String token) {
+        return token != null && SUPPLIED.matcher(token).matches();
+    }
+
+    /** A short, non-reversible tag for logs, so a token can be correlated without being revealed. */
+    public static String fingerprint(String secret) {
+        if (secret == null) {
+            return "none";
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

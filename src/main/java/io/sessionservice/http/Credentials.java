@@ -1,0 +1,44 @@
+package io.sessionservice.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * The configured {@code x-key} values. Keys are compared as SHA-256 digests with
+ * {@link MessageDigest#isEqual}, so neither content nor length leaks through timing; several keys
+ * may be live at once for rotation.
+ */
+public final class Credentials {
+
+    private final List<byte[]> digests;
+
+    public Credentials(List<String> keys) {
+        this.digests = keys.stream().map(Credentials::sha256).toList();
+    }
+
+    public boolean isEmpty() {
+        return digests.isEmpty();
+    }
+
+    public boolean accepts(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return false;
+        }
+        byte[] candidate = sha256(presented);
+        boolean match = false;
+        for (byte[] digest : digests) {
+            match |= MessageDigest.isEqual(digest, candidate); // no early exit: try every key
+        }
+        return match;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

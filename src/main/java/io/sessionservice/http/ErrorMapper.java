@@ -1,0 +1,68 @@
+package io.sessionservice.http;
+
+import io.sessionservice.core.InvalidRequestException;
+import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every failure becomes a JSON answer in the caller's dialect; nothing escapes as a container error
+ * page or stack trace. Store trouble is a 503 with Retry-After; anything unforeseen a bare 500
+ * whose details go to the log only (never tokens: exception messages here carry none).
+ */
+@Provider
+public class ErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    @Context
+    private ResourceInfo resource;
+    @Context
+    private ServletContext context;
+
+    @Override
+    public Response toResponse(Throwable e) {
+        boolean user = resource != null && resource.getResourceClass() == UserSessionResource.class;
+        if (e instanceof ApiException api) {
+            return ErrorResponses.build(api.status(), api.getMessage(), user);
+        }
+        if (e instanceof InvalidRequestException) {
+            return ErrorResponses.build(400, e.getMessage(), user);
+        }
+        if (e instanceof TokenConflictException) {
+            return ErrorResponses.build(409, e.getMessage(), user);
+        }
+        if (e instanceof StoreUnavailableException) {
+            LOG.warn("Session store unavailable: {}", e.getMessage());
+            ServiceRuntime runtime = context == null ? null : ServiceRuntime.from(context);
+            if (runtime != null) {
+                runtime.metrics().counter("session_store_errors").increment();
+            }
+            return ErrorResponses.build(503, "Session store is unavailable; retry shortly", user);
+        }
+        if (e instanceof NotFoundException) {
+            return ErrorResponses.build(404, "No such resource", user);
+        }
+        if (e instanceof NotAllowedException na) {
+            Response r = ErrorResponses.build(405, "Method not allowed", user);
+            return Response.fromResponse(r).allow(na.getResponse().getAllowedMethods()).build();
+        }
+        if (e instanceof WebApplicationException wae && wae.getResponse().getStatus() < 500) {
+            int status = wae.getResponse().getStatus();
+            return ErrorResponses.build(status, Response.Status.fromStatusCode(status) == null
+                    ? "Request refused" : Response.Status.fromStatusCode(status).getReasonPhrase(), user);
+        }
+        LOG.error("Unexpected failure ({})", e.getClass().getName(), e);
+        return ErrorResponses.build(500, "Internal error", user);
+    }
+}

@@ -1,0 +1,50 @@
+package io.sessionservice.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.sessionservice.core.StoreUnavailableException;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+
+/** What operators call: health (store ping), Prometheus metrics, the OpenAPI document. */
+@Path("/")
+public class OperationsResource {
+
+    @Context
+    private ServletContext context;
+
+    @GET
+    @Path("health")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response health() {
+        ServiceRuntime runtime = ServiceRuntime.from(context);
+        var body = JsonNodeFactory.instance.objectNode();
+        try {
+            runtime.store().ping();
+            body.put("status", "UP");
+        } catch (StoreUnavailableException e) {
+            body.put("status", "DOWN");
+        }
+        body.put("store", runtime.config().storeType());
+        return Response.status("UP".equals(body.get("status").asText()) ? 200 : 503).entity(body).build();
+    }
+
+    @GET
+    @Path("metrics")
+    @Produces("text/plain; version=0.0.4; charset=utf-8")
+    public String metrics() {
+        return ServiceRuntime.from(context).metrics().scrape();
+    }
+
+    @GET
+    @Path("openapi.yaml")
+    @Produces("application/yaml")
+    public InputStream openApi() {
+        return OperationsResource.class.getResourceAsStream("/io/sessionservice/openapi.yaml");
+    }
+}

@@ -1,0 +1,53 @@
+package io.sessionservice.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionService;
+import io.sessionservice.core.Timestamps;
+
+/** How each dialect shows a session. */
+final class Representations {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Representations() {
+    }
+
+    /** State API: the data fields, then xSessionToken, Expires, Ttl. */
+    static ObjectNode state(Session s) {
+        ObjectNode body = s.data().deepCopy();
+        body.put(SessionService.TOKEN_FIELD, s.token());
+        body.put("Expires", Timestamps.format(s.expiresAt()));
+        body.put("Ttl", s.ttlSeconds());
+        return body;
+    }
+
+    static ObjectNode validation(Session s) {
+        return NODES.objectNode()
+                .put("IsValid", true)
+                .put("Expires", Timestamps.format(s.expiresAt()))
+                .put("Ttl", s.ttlSeconds());
+    }
+
+    /** User-session API: {user_id, token, ttl, created_at, expired_at}. */
+    static ObjectNode user(Session s) {
+        ObjectNode body = NODES.objectNode();
+        if (s.userId() == null) {
+            body.putNull("user_id");
+        } else {
+            body.put("user_id", s.userId());
+        }
+        return body.put("token", s.token())
+                .put("ttl", s.ttlSeconds())
+                .put("created_at", Timestamps.format(s.createdAt()))
+                .put("expired_at", Timestamps.format(s.expiresAt()));
+    }
+
+    static ObjectNode success(JsonNode message) {
+        ObjectNode body = NODES.objectNode().put("success", true);
+        body.set("message", message);
+        return body;
+    }
+}

@@ -1,0 +1,97 @@
+package io.sessionservice.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.sessionservice.core.Session;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** The state API (seed 004): sliding sessions addressed by the x-session-token header. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class StateResource {
+
+    static final String TOKEN_HEADER = "x-session-token";
+    static final String KEY_HEADER = "x-key";
+
+    @Context
+    private ServletContext context;
+    @Context
+    private HttpHeaders headers;
+
+    @POST
+    public Response create(@HeaderParam(KEY_HEADER) String key, @HeaderParam("x-ttl") String ttl, InputStream body) {
+        ServiceRuntime runtime = ServiceRuntime.from(context);
+        if (!runtime.credentials().accepts(key)) {
+            throw new ApiException(401, key == null ? "Header x-key is missing" : "Invalid x-key");
+        }
+        var data = runtime.bodies().optionalObject(headers, body);
+        Session s = runtime.sessions().createStateSession(
+                data == null ? JsonNodeFactory.instance.objectNode() : data, ttl);
+        return ok(Representations.state(s));
+    }
+
+    @GET
+    public Response get(@HeaderParam(TOKEN_HEADER) String token) {
+        Session s = live(token, ServiceRuntime.from(context).sessions().get(requireToken(token)));
+        return ok(Representations.state(s));
+    }
+
+    @GET
+    @Path("validate")
+    public Response validate(@HeaderParam(TOKEN_HEADER) String token) {
+        Session s = live(token, ServiceRuntime.from(context).sessions().validate(requireToken(token)));
+        return ok(Representations.validation(s));
+    }
+
+    @PUT
+    public Response replace(@HeaderParam(TOKEN_HEADER) String token, InputStream body) {
+        ServiceRuntime runtime = ServiceRuntime.from(context);
+        requireToken(token);
+        var data = runtime.bodies().requiredObject(headers, body);
+        return ok(Representations.state(live(token, runtime.sessions().replace(token, data))));
+    }
+
+    @PATCH
+    public Response patch(@HeaderParam(TOKEN_HEADER) String token, InputStream body) {
+        ServiceRuntime runtime = ServiceRuntime.from(context);
+        requireToken(token);
+        var fields = runtime.bodies().requiredObject(headers, body);
+        return ok(Representations.state(live(token, runtime.sessions().patch(token, fields))));
+    }
+
+    @DELETE
+    public Response delete(@HeaderParam(TOKEN_HEADER) String token) {
+        boolean deleted = ServiceRuntime.from(context).sessions().delete(requireToken(token));
+        return Response.status(deleted ? 200 : 404)
+                .entity(JsonNodeFactory.instance.objectNode().put("Deleted", deleted))
+                .build();
+    }
+
+    private static String requireToken(String token) {
+        if (token == null || token.isEmpty()) {
+            throw new ApiException(401, "Header " + TOKEN_HEADER + " is missing");
+        }
+        return token;
+    }
+
+    private static Session live(String token, Optional<Session> session) {
+        return session.orElseThrow(() -> new ApiException(401, "Session with token:'" + token + "' was not found"));
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(entity).build();
+    }
+}

@@ -1,0 +1,152 @@
+package io.sessionservice.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.Timestamps;
+import io.sessionservice.core.TtlParser;
+import io.sessionservice.core.UserSessionRequest;
+import jakarta.servlet.ServletContext;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Instant;
+
+/**
+ * The user-session API (seed 000): absolute sessions handed out by user id. Bodies are
+ * {"success":bool,"message":…}; errors take that shape too (see {@link ErrorMapper}).
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserSessionResource {
+
+    @Context
+    private ServletContext context;
+    @Context
+    private HttpHeaders headers;
+
+    @POST
+    @Path("create")
+    public Response createUserSession(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+        ServiceRuntime runtime = authorized(key);
+        ObjectNode json = runtime.bodies().requiredObject(headers, body);
+        var request = new UserSessionRequest(
+                string(json, "user_id"), string(json, "token"), ttl(json.get("ttl")),
+                instant(json, "created_at"), instant(json, "expired_at"));
+        Session s = runtime.sessions().createUserSession(request);
+        return ok(Representations.user(s));
+    }
+
+    @GET
+    @Path("session")
+    public Response latestSession(@HeaderParam(StateResource.KEY_HEADER) String key,
+                                  @QueryParam("user_id") String userId) {
+        Session s = authorized(key).sessions().latestSession(requireUserId(userId))
+                .orElseThrow(() -> new ApiException(404, "No live session for this user_id"));
+        return ok(Representations.user(s));
+    }
+
+    @GET
+    @Path("sessions")
+    public Response listSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+                                 @QueryParam("user_id") String userId) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        authorized(key).sessions().sessionsOf(requireUserId(userId)).forEach(s -> list.add(Representations.user(s)));
+        return ok(list);
+    }
+
+    @DELETE
+    @Path("sessions")
+    public Response endSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+                                @QueryParam("user_id") String userId) {
+        int ended = authorized(key).sessions().endSessionsOf(requireUserId(userId));
+        return ok(IntNode.valueOf(ended));
+    }
+
+    @POST
+    @Path("verify")
+    public Response verify(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+        ServiceRuntime runtime = authorized(key);
+        ObjectNode json = runtime.bodies().requiredObject(headers, body);
+        String userId = string(json, "user_id");
+        String token = string(json, "token");
+        if (userId == null || token == null) {
+            throw new ApiException(400, "user_id and token are required");
+        }
+        boolean valid = runtime.sessions().verify(userId, token);
+        return ok(TextNode.valueOf(Boolean.toString(valid)));
+    }
+
+    private ServiceRuntime authorized(String key) {
+        ServiceRuntime runtime = ServiceRuntime.from(context);
+        if (runtime.config().userApiRequiresKey() && !runtime.credentials().accepts(key)) {
+            throw new ApiException(401, key == null ? "Header x-key is missing" : "Invalid x-key");
+        }
+        return runtime;
+    }
+
+    private static String requireUserId(String userId) {
+        if (userId == null || userId.isEmpty()) {
+            throw new ApiException(400, "Query parameter user_id is required");
+        }
+        return userId;
+    }
+
+    /** A string field, or null when absent or null; any other JSON type is a 400. */
+    private static String string(ObjectNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ApiException(400, field + " must be a string");
+        }
+        return v.textValue();
+    }
+
+    /** ttl: a string ("3600", "30m", "PT1H") or, leniently, a whole number of seconds. */
+    private static Long ttl(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            return TtlParser.parseSeconds(v.textValue());
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        throw new ApiException(400, "ttl must be a string such as \"3600\", \"30m\" or \"PT1H\"");
+    }
+
+    /** created_at / expired_at: an ISO-8601 string or epoch milliseconds. */
+    private static Instant instant(ObjectNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            return Timestamps.parse(field, v.textValue());
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return Timestamps.ofEpochMilli(v.longValue());
+        }
+        throw new ApiException(400, field + " must be an ISO-8601 string or epoch milliseconds");
+    }
+
+    private static Response ok(JsonNode message) {
+        return Response.ok(Representations.success(message)).build();
+    }
+}

@@ -1,0 +1,22 @@
+package io.sessionservice.store;
+
+import io.sessionservice.config.ConfigException;
+import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.SessionStore;
+import io.sessionservice.store.memory.MemorySessionStore;
+import java.time.Clock;
+
+/** Opens the store that {@code repository.type} (or {@code SESSION_STORE}) names. */
+public final class SessionStores {
+
+    private SessionStores() {
+    }
+
+    public static SessionStore open(ServiceConfig config, Clock clock) {
+        return switch (config.storeType()) {
+            case "memory" -> new MemorySessionStore(clock);
+            default -> throw new ConfigException("Unknown session store '" + config.storeType()
+                    + "': set repository.type or SESSION_STORE to memory");
+        };
+    }
+}
