@@ -3,6 +3,7 @@ package io.sessionservice.store;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.store.couchbase.CouchbaseSessionStore;
 import io.sessionservice.store.memory.MemorySessionStore;
 import java.time.Clock;
 
@@ -15,8 +16,9 @@ public final class SessionStores {
     public static SessionStore open(ServiceConfig config, Clock clock) {
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock);
+            case "couchbase" -> CouchbaseSessionStore.open(config, clock);
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory");
+                    + "': set repository.type or SESSION_STORE to memory or couchbase");
         };
     }
 }

@@ -1,0 +1,381 @@
+package io.sessionservice.store.couchbase;
+
+import static com.couchbase.client.java.kv.InsertOptions.insertOptions;
+import static com.couchbase.client.java.kv.MutateInOptions.mutateInOptions;
+import static com.couchbase.client.java.kv.RemoveOptions.removeOptions;
+import static com.couchbase.client.java.kv.ReplaceOptions.replaceOptions;
+
+import com.couchbase.client.core.diagnostics.PingState;
+import com.couchbase.client.core.env.Authenticator;
+import com.couchbase.client.core.env.PasswordAuthenticator;
+import com.couchbase.client.core.error.CasMismatchException;
+import com.couchbase.client.core.error.CouchbaseException;
+import com.couchbase.client.core.error.DocumentExistsException;
+import com.couchbase.client.core.error.DocumentNotFoundException;
+import com.couchbase.client.core.error.subdoc.DocumentTooDeepException;
+import com.couchbase.client.core.error.subdoc.PathInvalidException;
+import com.couchbase.client.core.error.subdoc.PathNotFoundException;
+import com.couchbase.client.core.error.subdoc.PathTooDeepException;
+import com.couchbase.client.core.error.subdoc.ValueTooDeepException;
+import com.couchbase.client.core.service.ServiceType;
+import com.couchbase.client.java.Bucket;
+import com.couchbase.client.java.Cluster;
+import com.couchbase.client.java.ClusterOptions;
+import com.couchbase.client.java.Collection;
+import com.couchbase.client.java.codec.JacksonJsonSerializer;
+import com.couchbase.client.java.codec.RawJsonTranscoder;
+import com.couchbase.client.java.diagnostics.PingOptions;
+import com.couchbase.client.java.env.ClusterEnvironment;
+import com.couchbase.client.java.kv.MutateInSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionservice.config.ConfigException;
+import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.Json;
+import io.sessionservice.core.Mutation;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.store.couchbase.SessionDocument.Stored;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sessions in Couchbase: one JSON document per session ({@link SessionDocument}) whose Couchbase
+ * expiry is the session's expiry, rounded up to the second, and a per-user index document
+ * ({@link UserIndex}). Liveness is judged by this store's clock against the {@code expiresAt} kept
+ * in the document, so a document past its expiry is invisible before Couchbase drops it.
+ *
+ * <p>Writes are conditional, so nothing is ever resurrected: a patch is one {@code mutateIn} that
+ * requires the document to exist ({@code REPLACE} semantics) and to still be the same incarnation,
+ * and that carries the new expiry; a replacement of all data, a deletion and an insert over an
+ * expired document use CAS. Sub-document writes are atomic per document, so concurrent patches of
+ * different fields all land. KV operations per store operation are listed in the README.
+ *
+ * <p>Every SDK failure other than the normal outcomes (not found, exists, CAS mismatch) becomes a
+ * {@link StoreUnavailableException}; KV and connect timeouts are the configured store timeout. The
+ * SDK reconnects by itself, so the store serves again as soon as Couchbase is back.
+ */
+public final class CouchbaseSessionStore implements SessionStore {
+
+    private static final int MAX_ATTEMPTS = 32;
+
+    private final Bucket bucket;
+    private final Collection collection;
+    private final Clock clock;
+    private final Duration timeout;
+    private final UserIndex index;
+    private final Runnable onClose;
+
+    CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
+        this.bucket = bucket;
+        this.collection = collection;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.index = new UserIndex(collection, clock, MAX_ATTEMPTS);
+        this.onClose = onClose;
+    }
+
+    /** Opens the store that {@code repository.couchbase} (or the COUCHBASE_* variables) describes. */
+    public static CouchbaseSessionStore open(ServiceConfig config, Clock clock) {
+        JsonNode section = config.storeSection("couchbase");
+        Cluster cluster = cluster(required(section, "connectionString", "COUCHBASE_CONNECTION_STRING"),
+                PasswordAuthenticator.create(required(section, "username", "COUCHBASE_USERNAME"),
+                        required(section, "password", "COUCHBASE_PASSWORD")),
+                config.storeTimeout(), env -> { });
+        Bucket bucket = cluster.bucket(required(section, "bucket", "COUCHBASE_BUCKET"));
+        Collection collection = bucket.scope(section.path("scope").asText("_default"))
+                .collection(section.path("collection").asText("_default"));
+        return new CouchbaseSessionStore(bucket, collection, clock, config.storeTimeout(), cluster::disconnect);
+    }
+
+    /**
+     * A cluster connection with this store's settings: raw JSON documents, {@link Json#MAPPER} for
+     * sub-document values, KV and connect timeouts. It does not wait for Couchbase: the SDK
+     * bootstraps in the background, so a service started while Couchbase is down answers 503 until
+     * Couchbase comes up.
+     */
+    static Cluster cluster(String connectionString, Authenticator authenticator, Duration timeout,
+                           Consumer<ClusterEnvironment.Builder> customizer) {
+        try {
+            return Cluster.connect(connectionString, ClusterOptions.clusterOptions(authenticator).environment(env -> {
+                env.transcoder(RawJsonTranscoder.INSTANCE)
+                        .jsonSerializer(JacksonJsonSerializer.create(Json.MAPPER))
+                        .timeoutConfig(t -> t.kvTimeout(timeout).kvDurableTimeout(timeout).connectTimeout(timeout)
+                                .managementTimeout(timeout));
+                customizer.accept(env);
+            }));
+        } catch (CouchbaseException e) {
+            throw new ConfigException("Cannot use the Couchbase connection string: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- SessionStore ----
+
+    /** KV operations: 1 without owner; with one, 2 to index it first + 1 (+2 over an expired document). */
+    @Override
+    public boolean insert(Session session) {
+        String key = SessionDocument.key(session.token());
+        String incarnation = SessionDocument.newIncarnation();
+        long indexedUntil = 0;
+        if (session.userId() != null) {
+            // Index first: an entry without its session is skipped by readers; the reverse would hide a session.
+            indexedUntil = indexBound(session);
+            index.add(session.userId(), key, indexedUntil, incarnation);
+        }
+        byte[] content = SessionDocument.encode(session, incarnation, indexedUntil);
+        var expiry = Kv.expiry(session.expiresAt());
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            try {
+                Kv.call(() -> collection.insert(key, content, insertOptions().expiry(expiry)));
+                return true;
+            } catch (DocumentExistsException e) {
+                Optional<Stored> current = read(session.token());
+                if (current.isPresent() && isLive(current.get())) {
+                    return false;
+                }
+                if (current.isPresent()) {
+                    try {
+                        Kv.call(() -> collection.replace(key, content, replaceOptions().cas(current.get().cas()).expiry(expiry)));
+                        return true;
+                    } catch (CasMismatchException | DocumentNotFoundException raced) {
+                        // changed or dropped since the read: try again
+                    }
+                }
+            }
+        }
+        throw Kv.contention("a session insert");
+    }
+
+    /** KV operations: 1; a touched sliding session 2 (+2 when its index entry must be raised, once per ttl). */
+    @Override
+    public Optional<Session> find(String token, boolean touch) {
+        if (!touch) {
+            return read(token).filter(this::isLive).map(Stored::session);
+        }
+        return change(token, null, true);
+    }
+
+    /** KV operations: 2 (+2 when the owner changes or the index entry must be raised). */
+    @Override
+    public Optional<Session> update(String token, Mutation mutation, boolean touch) {
+        return change(token, mutation, touch);
+    }
+
+    /** KV operations: 2 (read, then remove with its CAS). */
+    @Override
+    public boolean delete(String token) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Stored> current = read(token);
+            if (current.isEmpty()) {
+                return false;
+            }
+            try {
+                // An expired document is removed too, but does not count as ending a session.
+                Kv.call(() -> collection.remove(SessionDocument.key(token), removeOptions().cas(current.get().cas())));
+                return isLive(current.get());
+            } catch (DocumentNotFoundException e) {
+                return false;
+            } catch (CasMismatchException e) {
+                // written meanwhile: read again
+            }
+        }
+        throw Kv.contention("a session delete");
+    }
+
+    /** KV operations: 1 + one per index entry (read in parallel). */
+    @Override
+    public List<Session> findByUser(String userId) {
+        return readAll(index.read(userId).sessions().keySet()).stream()
+                .filter(s -> isLive(s) && userId.equals(s.session().userId()))
+                .map(Stored::session)
+                .toList();
+    }
+
+    /** KV operations: 1 + one per index entry + one per session ended + 1 to drop their entries. */
+    @Override
+    public int deleteByUser(String userId) {
+        UserIndex.Entries entries = index.read(userId);
+        Map<String, String> ended = new HashMap<>();
+        int count = 0;
+        for (Stored stored : readAll(entries.sessions().keySet())) {
+            Stored current = stored;
+            for (int attempt = 0; current != null && userId.equals(current.session().userId()); attempt++) {
+                String key = SessionDocument.key(current.session().token());
+                try {
+                    long cas = current.cas();
+                    Kv.call(() -> collection.remove(key, removeOptions().cas(cas)));
+                    ended.put(key, current.incarnation());
+                    count += isLive(current) ? 1 : 0;
+                    break;
+                } catch (DocumentNotFoundException e) {
+                    break;
+                } catch (CasMismatchException e) {
+                    if (attempt >= MAX_ATTEMPTS) {
+                        throw Kv.contention("a revoke-all");
+                    }
+                    current = read(current.session().token()).orElse(null);
+                }
+            }
+        }
+        if (!ended.isEmpty()) {
+            index.removeEnded(userId, entries, ended);
+        }
+        return count;
+    }
+
+    /** A KV ping of the bucket's nodes. */
+    @Override
+    public void ping() {
+        var result = Kv.call(() -> bucket.ping(PingOptions.pingOptions().serviceTypes(ServiceType.KV).timeout(timeout)));
+        var kvEndpoints = result.endpoints().getOrDefault(ServiceType.KV, List.of());
+        if (kvEndpoints.isEmpty() || kvEndpoints.stream().anyMatch(e -> e.state() != PingState.OK)) {
+            throw new StoreUnavailableException("Couchbase did not answer a KV ping: "
+                    + kvEndpoints.stream().map(e -> e.state().toString()).toList(), null);
+        }
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    // ---- the one write path of an existing session ----
+
+    /**
+     * Reads the live session, applies {@code mutation} (none: a touch) and writes the result
+     * conditionally; reads again when a concurrent write made the condition fail.
+     */
+    private Optional<Session> change(String token, Mutation mutation, boolean touch) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Stored> read = read(token);
+            Instant now = clock.instant();
+            if (read.isEmpty() || !read.get().session().isLiveAt(now)) {
+                return Optional.empty();
+            }
+            Stored current = read.get();
+            Session next = mutation == null ? current.session() : mutation.applyTo(current.session());
+            next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
+            if (mutation == null && next.expiresAt().equals(current.session().expiresAt())) {
+                return Optional.of(next); // an absolute session: a touch changes nothing
+            }
+            long indexedUntil = ensureIndexed(current, next);
+            try {
+                boolean written = mutation instanceof Mutation.Replace
+                        ? replace(current, next, indexedUntil)
+                        : patch(current, next, (Mutation.Patch) mutation, indexedUntil, touch);
+                return written ? Optional.of(next) : Optional.empty();
+            } catch (CasMismatchException | PathNotFoundException e) {
+                // another write came first (CAS), or the token now names a new incarnation: read again
+            }
+        }
+        throw Kv.contention("a session update");
+    }
+
+    /**
+     * One {@code mutateIn} that requires this incarnation and carries the new expiry. It also
+     * requires the CAS that was read when it changes the owner or the indexed bound (so those follow
+     * exactly the state they were computed from) and for a touch-free write of a sliding session (so
+     * it cannot undo a concurrent touch's expiry); a plain patch needs no CAS, so concurrent patches
+     * of different fields do not conflict. Too large for one request: a whole-document replace.
+     * @return false when the document is gone
+     */
+    private boolean patch(Stored current, Session next, Mutation.Patch patch, long indexedUntil, boolean touch) {
+        List<MutateInSpec> specs = SessionDocument.patchSpecs(current, next, patch, indexedUntil);
+        if (specs == null) {
+            return replace(current, next, indexedUntil);
+        }
+        var options = mutateInOptions().expiry(Kv.expiry(next.expiresAt()));
+        if ((!touch && next.sliding()) || indexedUntil != current.indexedUntil()
+                || !Objects.equals(current.session().userId(), next.userId())) {
+            options.cas(current.cas());
+        }
+        try {
+            Kv.call(() -> collection.mutateIn(SessionDocument.key(next.token()), specs, options));
+            return true;
+        } catch (DocumentNotFoundException e) {
+            return false;
+        } catch (DocumentTooDeepException | PathTooDeepException | ValueTooDeepException | PathInvalidException e) {
+            return replace(current, next, indexedUntil); // data nested beyond what sub-document paths reach
+        }
+    }
+
+    /** The whole document, with the CAS that was read. @return false when the document is gone */
+    private boolean replace(Stored current, Session next, long indexedUntil) {
+        byte[] content = SessionDocument.encode(next, current.incarnation(), indexedUntil);
+        try {
+            Kv.call(() -> collection.replace(SessionDocument.key(next.token()), content,
+                    replaceOptions().cas(current.cas()).expiry(Kv.expiry(next.expiresAt()))));
+            return true;
+        } catch (DocumentNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Keeps the index entry's {@code until} at or after the session's expiry: raises it (two KV
+     * operations) when the owner changes or the new expiry passes what the document says is indexed.
+     * @return the indexedUntil to store in the session document
+     */
+    private long ensureIndexed(Stored current, Session next) {
+        if (next.userId() == null) {
+            return 0;
+        }
+        boolean sameOwner = next.userId().equals(current.session().userId());
+        if (sameOwner && next.expiresAt().toEpochMilli() <= current.indexedUntil()) {
+            return current.indexedUntil();
+        }
+        long until = indexBound(next);
+        index.add(next.userId(), SessionDocument.key(next.token()), until, current.incarnation());
+        return until;
+    }
+
+    /** How long an index entry covers a session: its expiry, plus one ttl of slack for sliding ones. */
+    private static long indexBound(Session s) {
+        return s.expiresAt().toEpochMilli() + (s.sliding() ? s.ttlSeconds() * 1000 : 0);
+    }
+
+    // ---- reads ----
+
+    private Optional<Stored> read(String token) {
+        try {
+            var result = Kv.call(() -> collection.get(SessionDocument.key(token)));
+            return Optional.of(SessionDocument.decode(result.contentAs(byte[].class), result.cas()));
+        } catch (DocumentNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The session documents under these keys that exist, read in parallel. */
+    private List<Stored> readAll(java.util.Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return Kv.call(() -> Flux.fromIterable(keys)
+                .flatMap(key -> collection.reactive().get(key)
+                        .map(r -> SessionDocument.decode(r.contentAs(byte[].class), r.cas()))
+                        .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty()), 16)
+                .collectList()
+                .block());
+    }
+
+    private boolean isLive(Stored stored) {
+        return stored.session().isLiveAt(clock.instant());
+    }
+
+    private static String required(JsonNode section, String field, String variable) {
+        String value = section.path(field).asText("").trim();
+        if (value.isEmpty()) {
+            throw new ConfigException("The couchbase store needs repository.couchbase." + field + " (or " + variable + ")");
+        }
+        return value;
+    }
+}
