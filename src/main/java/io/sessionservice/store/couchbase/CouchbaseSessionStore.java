@@ -99,7 +99,7 @@ public final class CouchbaseSessionStore implements SessionStore {
 
     /**
      * A cluster connection with this store's settings: raw JSON documents, {@link Json#MAPPER} for
-     * sub-document values, KV and connect timeouts. It does not wait for Couchbase: the SDK
+     * sub-document values, KV, connect and disconnect timeouts. It does not wait for Couchbase: the SDK
      * bootstraps in the background, so a service started while Couchbase is down answers 503 until
      * Couchbase comes up.
      */
@@ -110,7 +110,9 @@ public final class CouchbaseSessionStore implements SessionStore {
                 env.transcoder(RawJsonTranscoder.INSTANCE)
                         .jsonSerializer(JacksonJsonSerializer.create(Json.MAPPER))
                         .timeoutConfig(t -> t.kvTimeout(timeout).kvDurableTimeout(timeout).connectTimeout(timeout)
-                                .managementTimeout(timeout));
+                                .managementTimeout(timeout).disconnectTimeout(timeout))
+                        // no transactions here: no background cleanup of transaction records either
+                        .transactionsConfig(t -> t.cleanupConfig(c -> c.cleanupLostAttempts(false).cleanupClientAttempts(false)));
                 customizer.accept(env);
             }));
         } catch (CouchbaseException e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.couchbase.client.core.env.PasswordAuthenticator;
 import com.couchbase.client.core.error.DocumentNotFoundException;
@@ -247,6 +248,7 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
 
     @Test
     void couchbaseDropsExpiredDocumentsItself() throws Exception {
+        assumeTrue(connection() == mockConnection, "needs a Couchbase whose clock the test can move");
         Session s = session(user(), 30, false);
         store.insert(s);
         advance(Duration.ofSeconds(32));
@@ -298,6 +300,10 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
         ServiceConfig incomplete = new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT, repository);
         ConfigException missing = assertThrows(ConfigException.class, () -> SessionStores.open(incomplete, clock));
         assertTrue(missing.getMessage().contains("COUCHBASE_CONNECTION_STRING"), missing.getMessage());
+        ((ObjectNode) repository.path("couchbase")).put("connectionString", "couchbase://127.0.0.1:not-a-port")
+                .put("username", "u").put("password", "p").put("bucket", "b");
+        ServiceConfig malformed = new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT, repository);
+        assertThrows(ConfigException.class, () -> SessionStores.open(malformed, clock));
 
         if (connection() != mockConnection) {
             return; // against a real server: the settings below would be the mock's
