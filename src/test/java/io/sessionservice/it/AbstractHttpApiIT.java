@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +59,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *         return """
  *             {"type":"redis","timeoutMs":2000,"redis":{"url":"redis://127.0.0.1:6379/0"}}""";
  *     }
- *     // optional: protected void startStore() / stopStore() for an in-JVM server (mongo-java-server, CouchbaseMock)
+ *     // optional: startStore() / stopStore() around the deployment, for an in-JVM server
+ *     // (mongo-java-server, CouchbaseMock); interruptStore() / restoreStore() to run the §6 store-trouble test
  * }
  * }</pre>
  *
@@ -100,6 +102,20 @@ public abstract class AbstractHttpApiIT {
 
     /** Stops what {@link #startStore()} started, after the container is closed. */
     protected void stopStore() throws Exception {
+    }
+
+    /**
+     * Makes the store unreachable while the service runs (stop the in-JVM server, cut a proxy, …) so
+     * {@link #storeTroubleIs503WithRetryAfterAndServiceResumes} can check SPEC §6.
+     *
+     * @return false (the default) when this store cannot be interrupted: that test is then skipped
+     */
+    protected boolean interruptStore() throws Exception {
+        return false;
+    }
+
+    /** Undoes {@link #interruptStore()}. */
+    protected void restoreStore() throws Exception {
     }
 
     /** Where the WAR is deployed; not the root, so the suite also checks that paths are context-relative. */
@@ -1041,14 +1057,46 @@ public abstract class AbstractHttpApiIT {
     @MethodSource("oddRequests")
     void noInputYieldsA500OrAStackTrace(Odd odd) {
         Reply r = http.send(odd.method(), odd.path(), odd.body(), odd.headers());
-        assertTrue(r.status() < 500, r::toString);
+        assertTrue(r.status() < 500, () -> odd + ": " + r);
         assertNoLeak(r);
         String type = r.header("Content-Type");
         if (r.status() >= 400 && !odd.method().equals("HEAD")) {
-            assertTrue(type != null && type.startsWith("application/json"), () -> "error as JSON: " + r);
+            assertTrue(type != null && type.startsWith("application/json"), () -> odd + ": error as JSON: " + r);
             JsonNode error = r.json();
-            assertTrue(error.has("code") || error.has("success"), r::toString);
+            assertTrue(error.has("code") || error.has("success"), () -> odd + ": " + r);
         }
+    }
+
+    // ================================================================== §6 store trouble (stores that can be interrupted)
+
+    @Test
+    void storeTroubleIs503WithRetryAfterAndServiceResumes() throws Exception {
+        String token = newStateToken();
+        String user = uniqueUser();
+        newUserSession(json("user_id", user));
+        assumeTrue(interruptStore(), () -> "the " + storeType() + " store cannot be interrupted from the test");
+        try {
+            for (Reply r : List.of(getState(token), validate(token), createState("{}"), patchState(token, "{}"))) {
+                assertStateError(r, 503, "ServiceUnavailableError");
+                assertNotNull(r.header("Retry-After"), r::toString);
+            }
+            for (Reply r : List.of(latest(user), createUser(json("user_id", user)),
+                    verify(json("user_id", user, "token", token)))) {
+                assertUserError(r, 503);
+                assertNotNull(r.header("Retry-After"), r::toString);
+            }
+            Reply health = http.get("health");
+            assertEquals(503, health.status(), health::toString);
+            assertEquals("DOWN", health.json().path("status").asText(), health::toString);
+        } finally {
+            restoreStore();
+        }
+        // Served again without a restart (sessions from before may or may not have survived the outage).
+        ok(getState(newStateToken()));
+        String after = uniqueUser();
+        newUserSession(json("user_id", after));
+        userSuccess(latest(after));
+        assertEquals(200, http.get("health").status());
     }
 
     // ================================================================== data round trip
