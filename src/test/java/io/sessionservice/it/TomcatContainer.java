@@ -3,6 +3,7 @@ package io.sessionservice.it;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -27,6 +28,10 @@ public final class TomcatContainer implements EmbeddedContainer {
         QUIET.forEach(l -> l.setLevel(Level.WARNING));
     }
 
+    /** JVM-wide properties that embedded Tomcat sets from the first instance's base directory. */
+    private static final List<String> GLOBAL_PROPERTIES = List.of("catalina.home", "catalina.base");
+
+    private final Map<String, String> savedProperties = new HashMap<>();
     private Path baseDir;
     private Tomcat tomcat;
     private Context context;
@@ -43,6 +48,7 @@ public final class TomcatContainer implements EmbeddedContainer {
         }
         String path = EmbeddedContainer.normalizeContextPath(contextPath);
         baseDir = Files.createTempDirectory("session-it-tomcat-");
+        GLOBAL_PROPERTIES.forEach(p -> savedProperties.put(p, System.getProperty(p)));
         Files.createDirectories(baseDir.resolve("webapps")); // the host's appBase: WARs unpack there
 
         tomcat = new Tomcat();
@@ -94,6 +100,14 @@ public final class TomcatContainer implements EmbeddedContainer {
                 tomcat.destroy();
             }
         } finally {
+            // Else the next Tomcat in this JVM takes this one's (deleted) base dir as its home and recreates it.
+            savedProperties.forEach((p, v) -> {
+                if (v == null) {
+                    System.clearProperty(p);
+                } else {
+                    System.setProperty(p, v);
+                }
+            });
             TempFiles.deleteRecursively(baseDir);
         }
     }
