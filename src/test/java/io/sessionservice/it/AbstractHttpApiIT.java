@@ -882,7 +882,7 @@ public abstract class AbstractHttpApiIT {
     @Test
     void oversizedBodiesAreAnsweredEveryTime() {
         String body = bodyOfSize(70 * 1024);
-        int attempts = 60;
+        int attempts = 120; // the loss is intermittent (a few per cent of requests on Jetty 12): enough to see it
         List<String> lost = new ArrayList<>();
         for (int i = 0; i < attempts; i++) {
             try {
