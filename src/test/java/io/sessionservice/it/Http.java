@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,9 +37,16 @@ public final class Http {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final URI base;
+    private final boolean keptAlive;
 
+    /** A client that keeps connections alive between requests, as most clients do. */
     public Http(URI base) {
+        this(base, true);
+    }
+
+    private Http(URI base, boolean keptAlive) {
         this.base = base;
+        this.keptAlive = keptAlive;
     }
 
     public URI base() {
@@ -64,7 +73,21 @@ public final class Http {
         }
         request.method(method, publisher(body));
         try {
-            var response = client.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpRequest built = request.build();
+            HttpResponse<String> response;
+            try {
+                response = client.send(built, BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // A server may close a kept-alive connection after an answer given without reading the request
+                // body (early 401/404/405/413); the next request then meets a dead connection and gets no byte
+                // back. The JDK sends a GET again by itself; do the same, once, for POST, PUT and PATCH.
+                if (!keptAlive || !String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                System.err.println("[Http] " + method + " /" + path + " sent again: the server had closed the connection ("
+                        + e.getMessage() + ")");
+                response = client.send(built, BodyHandlers.ofString(StandardCharsets.UTF_8));
+            }
             return new Reply(method + " /" + path, response.statusCode(), response.headers(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -75,11 +98,11 @@ public final class Http {
     }
 
     /**
-     * The same request on a connection of its own. For bodies the server refuses unread (413): it may then
-     * close the connection (RFC 9112 §9.6), which would fail the next request of a pooled client.
+     * The same request on a connection of its own, and never sent twice: for bodies the server refuses
+     * unread (413), where a connection that breaks before the answer is itself the failure to see.
      */
     public Reply sendAlone(String method, String path, Object body, String... headers) {
-        return new Http(base).send(method, path, body, headers);
+        return new Http(base, false).send(method, path, body, headers);
     }
 
     public Reply get(String path, String... headers) {
