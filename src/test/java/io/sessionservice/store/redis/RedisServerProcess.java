@@ -35,7 +35,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts a server on a free port and waits until it answers PING. */
-    public static RedisServerProcess start(String... extraArgs) throws IOException {
+    public static RedisServerProcess launch(String... extraArgs) throws IOException {
         RedisServerProcess server = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test-"),
                 List.of(extraArgs));
         server.start();
@@ -51,7 +51,7 @@ public final class RedisServerProcess implements AutoCloseable {
         List<RedisServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < masters; i++) {
-                nodes.add(start("--cluster-enabled", "yes", "--cluster-port", Integer.toString(freePort()),
+                nodes.add(launch("--cluster-enabled", "yes", "--cluster-port", Integer.toString(freePort()),
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
@@ -81,7 +81,7 @@ public final class RedisServerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Starts (again, after {@link #stop()}) on the same port; the data is gone. */
+    /** Starts again after {@link #stop()} on the same port; the data is gone. */
     public synchronized void start() throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
