@@ -3,7 +3,6 @@ package io.sessionservice.store.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
@@ -12,28 +11,21 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
@@ -42,7 +34,6 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Sessions in Redis, standalone or Cluster (Jedis, its own connection pools). A session is a hash
@@ -63,7 +54,6 @@ public final class RedisSessionStore implements SessionStore {
     static final String SCRIPT = resource("session.lua");
     static final String SHA = sha1(SCRIPT);
     private static final String DATA = "d:";
-    private static final int DEFAULT_POOL_SIZE = 32;
 
     private final Supplier<UnifiedJedis> connector;
     private final boolean cluster;
@@ -72,59 +62,17 @@ public final class RedisSessionStore implements SessionStore {
     private final Clock clock;
     private volatile UnifiedJedis client;
 
-    RedisSessionStore(Supplier<UnifiedJedis> connector, boolean cluster, String keyPrefix, Clock clock) {
-        this.connector = connector;
-        this.cluster = cluster;
-        this.sessionPrefix = keyPrefix + "s:";
-        this.indexPrefix = keyPrefix + "u:";
+    RedisSessionStore(RedisConnection connection, Clock clock) {
+        this.connector = connection.connector();
+        this.cluster = connection.cluster();
+        this.sessionPrefix = connection.keyPrefix() + "s:";
+        this.indexPrefix = connection.keyPrefix() + "u:";
         this.clock = clock;
     }
 
-    /**
-     * Opens the store that {@code repository.redis} describes: {@code clusterNodes} (host:port,...)
-     * selects Redis Cluster, else {@code url} (default redis://127.0.0.1:6379); optional
-     * {@code keyPrefix}, {@code poolSize}, {@code clientName}, and {@code user}/{@code password} for
-     * Cluster. Connect and command timeouts, and the wait for a pooled connection, are
-     * {@code repository.timeoutMs}. Nothing connects before the first operation.
-     */
+    /** Opens the store that {@code repository.redis} describes (see {@link RedisConnection}). */
     public static RedisSessionStore open(ServiceConfig config, Clock clock) {
-        JsonNode section = config.storeSection("redis");
-        String prefix = section.path("keyPrefix").asText("session-service:");
-        if (prefix.contains("{") || prefix.contains("}")) {
-            throw new ConfigException("repository.redis.keyPrefix must not contain '{' or '}' (a hash tag "
-                    + "would put every key in one Cluster slot)");
-        }
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, config.storeTimeout().toMillis());
-        int poolSize = section.path("poolSize").asInt(DEFAULT_POOL_SIZE);
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(poolSize);
-        pool.setMaxIdle(poolSize);
-        pool.setMaxWait(config.storeTimeout());
-        pool.setJmxEnabled(false);
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().resp2()
-                .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs)
-                .clientName(section.path("clientName").asText("session-service"));
-
-        String nodes = section.path("clusterNodes").asText("").trim();
-        if (!nodes.isEmpty()) {
-            Set<HostAndPort> seeds = Arrays.stream(nodes.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .map(RedisSessionStore::hostAndPort).collect(Collectors.toSet());
-            client.user(textOrNull(section, "user")).password(textOrNull(section, "password"));
-            DefaultJedisClientConfig clientConfig = client.build();
-            return new RedisSessionStore(() -> RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig)
-                    .poolConfig(pool).maxAttempts(3).maxTotalRetriesDuration(config.storeTimeout()).build(),
-                    true, prefix, clock);
-        }
-        URI uri = URI.create(section.path("url").asText("redis://127.0.0.1:6379").trim());
-        if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
-            throw new ConfigException("REDIS_URL / repository.redis.url must be redis://[user:pass@]host:port[/db]");
-        }
-        client.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri)).ssl(JedisURIHelper.isRedisSSLScheme(uri));
-        HostAndPort address = JedisURIHelper.getHostAndPort(uri);
-        DefaultJedisClientConfig clientConfig = client.build();
-        return new RedisSessionStore(() -> RedisClient.builder().hostAndPort(address).clientConfig(clientConfig)
-                .poolConfig(pool).build(), false, prefix, clock);
+        return new RedisSessionStore(RedisConnection.of(config), clock);
     }
 
     @Override
@@ -415,19 +363,6 @@ public final class RedisSessionStore implements SessionStore {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static HostAndPort hostAndPort(String node) {
-        try {
-            return HostAndPort.from(node);
-        } catch (RuntimeException e) {
-            throw new ConfigException("REDIS_CLUSTER_NODES must be host:port,host:port,... (got '" + node + "')");
-        }
-    }
-
-    private static String textOrNull(JsonNode section, String field) {
-        String v = section.path(field).asText("");
-        return v.isEmpty() ? null : v;
     }
 
     private static String resource(String name) {
