@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.StoreUnavailableException;
@@ -81,7 +80,7 @@ class RedisOutageTest {
     @Test
     void aClusterNodeGoingDownAndComingBack() throws Exception {
         List<RedisServerProcess> nodes = RedisServerProcess.cluster(3);
-        try (RedisSessionStore store = open(JsonNodeFactory.instance.objectNode().put("clusterNodes",
+        try (RedisSessionStore store = open(objectNode().put("clusterNodes",
                 nodes.stream().map(RedisServerProcess::address).collect(Collectors.joining(","))))) {
             everyOperationWorks(store);
             nodes.get(0).stop();
@@ -109,7 +108,7 @@ class RedisOutageTest {
     // ---- helpers ----
 
     private void everyOperationIsUnavailable(RedisSessionStore store, Session s) {
-        Mutation patch = new Mutation.Patch(json("{\"a\":1}"), Set.of());
+        Mutation patch = new Mutation.Patch(objectNode().put("a", 1), Set.of());
         unavailableInTime(() -> store.insert(session("someone")));
         unavailableInTime(() -> store.find(s.token(), false));
         unavailableInTime(() -> store.find(s.token(), true));
@@ -128,7 +127,7 @@ class RedisOutageTest {
             Session s = session(owner);
             assertTrue(store.insert(s));
             assertTrue(store.find(s.token(), true).isPresent());
-            assertEquals(1, store.update(s.token(), new Mutation.Patch(json("{\"a\":1}"), Set.of()), true)
+            assertEquals(1, store.update(s.token(), new Mutation.Patch(objectNode().put("a", 1), Set.of()), true)
                     .orElseThrow().data().get("a").asInt());
         }
         assertEquals(12, store.findByUser(owner).size());
@@ -154,17 +153,17 @@ class RedisOutageTest {
     }
 
     private RedisSessionStore open(ObjectNode connection) {
-        ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
+        ObjectNode repository = objectNode().put("type", "redis");
         repository.set("redis", connection.put("keyPrefix", "outage-test:"));
         return RedisSessionStore.open(AbstractRedisSessionStoreTest.config(repository, TIMEOUT), clock);
     }
 
     private static ObjectNode url(RedisServerProcess server) {
-        return JsonNodeFactory.instance.objectNode().put("url", "redis://" + server.address());
+        return objectNode().put("url", "redis://" + server.address());
     }
 
     private Session session(String userId) {
-        ObjectNode data = json("{\"n\":1}");
+        ObjectNode data = objectNode().put("n", 1);
         if (userId != null) {
             data.put(Session.ACCOUNT_ID, userId);
         }
@@ -172,11 +171,7 @@ class RedisOutageTest {
         return new Session(Tokens.issue(), userId, data, now, now.plusSeconds(60), 60, true);
     }
 
-    private static ObjectNode json(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
+    private static ObjectNode objectNode() {
+        return JsonNodeFactory.instance.objectNode();
     }
 }
