@@ -59,9 +59,10 @@ local function live()
              bound = tonumber(m[5] or '0') }
 end
 
--- After a read or write of live session s: slides it when touched, moves it to newUser when
--- changed, sets the key's expiry, keeps the index right. Returns {hint user, hint score, hash}.
-local function settle(s, token, touch, changed, newUser)
+-- After a read or a write (wrote) of live session s: slides it when touched, moves it to newUser
+-- when changed, sets the key's expiry after any write, keeps the index right.
+-- Returns {hint user, hint score, hash}.
+local function settle(s, token, wrote, touch, changed, newUser)
     local exp, user = s.exp, s.user
     if touch and s.sliding then exp = now + s.ttl end
     if changed then user = newUser end
@@ -69,7 +70,7 @@ local function settle(s, token, touch, changed, newUser)
     if changed then
         if user then redis.call('HSET', key, 'user', user) else redis.call('HDEL', key, 'user', 'bound') end
     end
-    redis.call('PEXPIREAT', key, int(exp))
+    if wrote or exp ~= s.exp then redis.call('PEXPIREAT', key, int(exp)) end
 
     local hint, score = '', ''
     local moved = changed and user ~= s.user
@@ -121,7 +122,7 @@ elseif op == 'touch' then
     -- ARGV[4] token
     local s = live()
     if not s then return nil end
-    return settle(s, ARGV[4], true, false, nil)
+    return settle(s, ARGV[4], false, true, false, nil)
 
 elseif op == 'update' then
     -- ARGV[4] token, [5] touch 1/0, [6] replace/patch, [7] user changes 1/0, [8] new user,
@@ -153,7 +154,7 @@ elseif op == 'update' then
         end
         chunked('HDEL', key, ARGV, 10, 9 + removes)
     end
-    return settle(s, ARGV[4], ARGV[5] == '1', ARGV[7] == '1', optUser(ARGV[8]))
+    return settle(s, ARGV[4], true, ARGV[5] == '1', ARGV[7] == '1', optUser(ARGV[8]))
 
 elseif op == 'delete' then
     -- ARGV[4] token, [5] owner ("" = any): with an owner, only that user's session is deleted

@@ -78,6 +78,15 @@ class RedisOutageTest {
     }
 
     @Test
+    void aClusterThatCannotBeReachedIsUnavailable() throws Exception {
+        int nobody = RedisServerProcess.freePort();
+        try (RedisSessionStore store = open(objectNode().put("clusterNodes", "127.0.0.1:" + nobody))) {
+            unavailableInTime(store::ping);
+            unavailableInTime(() -> store.insert(session("u-" + UUID.randomUUID())));
+        }
+    }
+
+    @Test
     void aClusterNodeGoingDownAndComingBack() throws Exception {
         List<RedisServerProcess> nodes = RedisServerProcess.cluster(3);
         try (RedisSessionStore store = open(objectNode().put("clusterNodes",
