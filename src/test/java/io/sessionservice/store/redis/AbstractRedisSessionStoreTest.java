@@ -159,6 +159,27 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         assertEquals(replaced.toString(), store.find(s.token(), false).orElseThrow().data().toString());
     }
 
+    @Test
+    void everyOperationSurvivesALostScriptCache() throws Exception {
+        String owner = user();
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // several tokens, so that every Cluster node is asked
+            flushScripts();
+            Session s = stored(owner);
+            sessions.add(s);
+            flushScripts();
+            assertTrue(store.find(s.token(), true).isPresent());
+            flushScripts();
+            assertTrue(store.update(s.token(), new Mutation.Patch(json("{\"i\":" + i + "}"), Set.of()), true).isPresent());
+        }
+        flushScripts();
+        assertTrue(store.delete(sessions.get(0).token()));
+        flushScripts();
+        assertEquals(5, store.findByUser(owner).size());
+        flushScripts();
+        assertEquals(5, store.deleteByUser(owner));
+    }
+
     // ---- round trips ----
 
     /** Per operation, the commands Redis receives (MONITOR, this store's connections only). */
