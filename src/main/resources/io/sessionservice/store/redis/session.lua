@@ -109,12 +109,12 @@ elseif op == 'insert' then
     end
     redis.call('HSET', key, 'exp', exp, 'ttl', ARGV[8], 'sliding', ARGV[9], 'created', ARGV[6],
         'seq', int((#ARGV - 10) / 2))
+    redis.call('PEXPIREAT', key, exp) -- at once: the key has an expiry whatever happens next
     if user then
         redis.call('HSET', key, 'user', user)
         if not standalone then redis.call('HSET', key, 'bound', ARGV[10]) end
     end
     chunked('HSET', key, ARGV, 11)
-    redis.call('PEXPIREAT', key, exp)
     if standalone and user then indexAdd(ixp .. user, token, exp) end
     return 1
 
