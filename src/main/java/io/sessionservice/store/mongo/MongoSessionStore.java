@@ -4,17 +4,24 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.lte;
+import static io.sessionservice.store.mongo.SessionDocuments.CREATED;
+import static io.sessionservice.store.mongo.SessionDocuments.DATA;
+import static io.sessionservice.store.mongo.SessionDocuments.EXPIRES;
+import static io.sessionservice.store.mongo.SessionDocuments.ID;
+import static io.sessionservice.store.mongo.SessionDocuments.SLIDING;
+import static io.sessionservice.store.mongo.SessionDocuments.TTL;
+import static io.sessionservice.store.mongo.SessionDocuments.USER;
+import static io.sessionservice.store.mongo.SessionDocuments.encode;
+import static io.sessionservice.store.mongo.SessionDocuments.escape;
+import static io.sessionservice.store.mongo.SessionDocuments.toDocument;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoServerException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -29,7 +36,6 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
-import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
@@ -39,7 +45,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -52,32 +57,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sessions in a MongoDB collection (MongoDB 4.2+, the oldest server driver 5.x speaks to), one
- * document per session:
+ * document per session in the layout of {@link SessionDocuments}.
  *
- * <pre>{ _id: token, userId: "AccountId" (absent without one), data: { escaped field name: "field's JSON text" },
- *   createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool }</pre>
- *
- * <p>Data values are kept as their exact JSON text (BSON numbers cannot hold every JSON number) under
- * escaped names (see {@link #escape}), so one field is addressed as {@code data.<escaped>} whatever
- * its name. A TTL index on {@code expiresAt} ({@code expireAfterSeconds: 0}) lets MongoDB remove
- * expired sessions, about once a minute; every read therefore also filters {@code expiresAt > now}
- * by this store's clock. Each method sends exactly one command and never upserts an existing
- * session back: updates are {@code findAndModify} with an update pipeline (the only way to slide a
- * session to now + its own ttl in one atomic command), inserts are a replace-with-upsert that can
- * only replace an expired document. Driver failures become {@link StoreUnavailableException}.
+ * <p>A TTL index on {@code expiresAt} ({@code expireAfterSeconds: 0}) lets MongoDB remove expired
+ * sessions, about once a minute; every read therefore also filters {@code expiresAt > now} by this
+ * store's clock. Each method sends exactly one command, without transactions, and nothing but
+ * {@link #insert} creates a document: updates are {@code findAndModify} of the live document with
+ * an update pipeline (the only way to slide a session to now + its own ttl in one atomic command),
+ * inserts are one replace-with-upsert that can only replace an expired document. Driver failures
+ * become {@link StoreUnavailableException}.
  */
 public final class MongoSessionStore implements SessionStore {
 
     public static final String DEFAULT_DATABASE = "session_service";
     public static final String DEFAULT_COLLECTION = "sessions";
-
-    static final String ID = "_id";
-    static final String USER = "userId";
-    static final String DATA = "data";
-    static final String CREATED = "createdAt";
-    static final String EXPIRES = "expiresAt";
-    static final String TTL = "ttl";
-    static final String SLIDING = "sliding";
 
     /** Sessions of one user fetched by the first reply of findByUser's find; more cost a getMore each. */
     static final int USER_BATCH = 1000;
@@ -169,7 +162,7 @@ public final class MongoSessionStore implements SessionStore {
             return modify("touch", token, now, List.of(addFields(new Document(EXPIRES, slide(now)))));
         }
         return call("find", () -> Optional.ofNullable(sessions.find(live(token, now)).first()))
-                .map(MongoSessionStore::toSession);
+                .map(SessionDocuments::toSession);
     }
 
     @Override
@@ -191,7 +184,7 @@ public final class MongoSessionStore implements SessionStore {
         return call("findByUser", () -> sessions.find(and(eq(USER, userId), gt(EXPIRES, now)))
                 .sort(Sorts.descending(CREATED))
                 .batchSize(USER_BATCH)
-                .map(MongoSessionStore::toSession)
+                .map(SessionDocuments::toSession)
                 .into(new ArrayList<>()));
     }
 
@@ -233,7 +226,7 @@ public final class MongoSessionStore implements SessionStore {
     /** One findAndModify of the live session at {@code token} with an update pipeline; never upserts. */
     private Optional<Session> modify(String operation, String token, Date now, List<Document> pipeline) {
         return call(operation, () -> Optional.ofNullable(sessions.findOneAndUpdate(live(token, now), pipeline, RETURN_AFTER)))
-                .map(MongoSessionStore::toSession);
+                .map(SessionDocuments::toSession);
     }
 
     /**
@@ -246,7 +239,8 @@ public final class MongoSessionStore implements SessionStore {
         Document set = new Document();
         List<String> unset = new ArrayList<>();
         if (mutation instanceof Mutation.Replace replace) {
-            // Unset first: $addFields would merge an object into an existing sub-document.
+            // Unset first so the new data replaces the old whole: given an object, $addFields may merge
+            // it into the existing sub-document (mongo-java-server does, even for a $literal).
             stages.add(new Document("$unset", List.of(DATA)));
             set.append(DATA, literal(encode(replace.data())));
         } else if (mutation instanceof Mutation.Patch patch) {
@@ -335,122 +329,10 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     private static StoreUnavailableException unavailable(String operation, MongoException e) {
-        // Server errors can quote documents (a duplicate key names the token): only their code is logged.
-        String detail = e instanceof MongoTimeoutException || e instanceof MongoSocketException
-                ? e.getMessage() : e.getClass().getSimpleName() + " code " + e.getCode();
+        // A server's error can quote documents (a duplicate key names the token): only its code is logged.
+        String detail = e instanceof MongoServerException
+                ? e.getClass().getSimpleName() + " code " + e.getCode() : e.getMessage();
         return new StoreUnavailableException("MongoDB " + operation + " failed: " + detail, e);
-    }
-
-    // ---- documents ----
-
-    static Document toDocument(Session s) {
-        Document d = new Document(ID, s.token());
-        if (s.userId() != null) {
-            d.append(USER, s.userId());
-        }
-        return d.append(DATA, encode(s.data()))
-                .append(CREATED, Date.from(s.createdAt()))
-                .append(EXPIRES, Date.from(s.expiresAt()))
-                .append(TTL, s.ttlSeconds())
-                .append(SLIDING, s.sliding());
-    }
-
-    static Session toSession(Document d) {
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        Document fields = d.get(DATA, Document.class);
-        if (fields != null) {
-            fields.forEach((name, text) -> data.set(unescape(name), parse((String) text)));
-        }
-        return new Session(d.getString(ID), d.getString(USER), data, d.getDate(CREATED).toInstant(),
-                d.getDate(EXPIRES).toInstant(), ((Number) d.get(TTL)).longValue(), d.getBoolean(SLIDING));
-    }
-
-    /** A data object as stored: escaped field names, each value its exact JSON text. */
-    static Document encode(ObjectNode data) {
-        Document fields = new Document();
-        for (Map.Entry<String, JsonNode> e : data.properties()) {
-            fields.append(escape(e.getKey()), jsonText(e.getValue()));
-        }
-        return fields;
-    }
-
-    /**
-     * A field name MongoDB can store and address as {@code data.<name>}: '%', '.', '$' and NUL
-     * become %XX, a lone UTF-16 surrogate (BSON's UTF-8 cannot hold it) becomes %uXXXX, and the
-     * empty name becomes "%". Ordinary names stay as they are; distinct names stay distinct.
-     */
-    static String escape(String name) {
-        if (name.isEmpty()) {
-            return "%";
-        }
-        StringBuilder out = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '%' || c == '.' || c == '$' || c == '\0') {
-                out.append('%').append(String.format("%02X", (int) c));
-            } else if (isLoneSurrogate(name, i)) {
-                out.append("%u").append(String.format("%04X", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    static String unescape(String stored) {
-        if (stored.equals("%")) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(stored.length());
-        for (int i = 0; i < stored.length(); i++) {
-            char c = stored.charAt(i);
-            if (c != '%') {
-                out.append(c);
-            } else if (stored.charAt(i + 1) == 'u') {
-                out.append((char) Integer.parseInt(stored, i + 2, i + 6, 16));
-                i += 5;
-            } else {
-                out.append((char) Integer.parseInt(stored, i + 1, i + 3, 16));
-                i += 2;
-            }
-        }
-        return out.toString();
-    }
-
-    /** The value's JSON text, with lone surrogates (only possible inside strings) written as \\uXXXX escapes. */
-    private static String jsonText(JsonNode value) {
-        String text;
-        try {
-            text = Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A JSON tree always serializes", e);
-        }
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            if (isLoneSurrogate(text, i)) {
-                out = out != null ? out : new StringBuilder(text.substring(0, i));
-                out.append(String.format("\\u%04x", (int) text.charAt(i)));
-            } else if (out != null) {
-                out.append(text.charAt(i));
-            }
-        }
-        return out != null ? out.toString() : text;
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored session data is not JSON", e);
-        }
-    }
-
-    private static boolean isLoneSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
     }
 
     private static String firstNonBlank(String... values) {
