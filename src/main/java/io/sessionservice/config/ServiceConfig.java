@@ -61,8 +61,10 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         if (v == null || v.isNull()) {
             return fallback;
         }
-        if (v.canConvertToLong() && v.asLong() > 0 && (v.isIntegralNumber() || v.asText().matches("\\d+"))) {
-            return v.asLong();
+        // Environment overrides arrive as strings ("120"), so digit strings count as numbers.
+        String text = v.isIntegralNumber() ? v.asText() : v.isTextual() ? v.textValue().trim() : "";
+        if (text.matches("[0-9]{1,18}") && Long.parseLong(text) > 0) {
+            return Long.parseLong(text);
         }
         throw new ConfigException(field + " must be a positive whole number, not " + v);
     }

@@ -23,7 +23,7 @@ public final class Timestamps {
     /** Parses an ISO-8601 instant (Z or an offset) or a string of epoch milliseconds. */
     public static Instant parse(String field, String text) {
         String s = text.trim();
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() <= 15) {
+        if (s.matches("[0-9]{1,15}")) { // ASCII digits only: Character.isDigit also takes e.g. full-width ones
             return ofEpochMilli(Long.parseLong(s));
         }
         try {

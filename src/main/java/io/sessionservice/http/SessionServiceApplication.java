@@ -16,6 +16,7 @@ public class SessionServiceApplication extends ResourceConfig {
         register(OperationsResource.class);
         register(ErrorMapper.class);
         register(RequestMetrics.class);
+        register(MalformedHeaderFilter.class);
         register(JacksonFeature.withoutExceptionMappers());
         register(JsonMapperResolver.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);

@@ -1,0 +1,25 @@
+package io.sessionservice.http;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Refuses a malformed Accept header with a JSON 400 before routing; left to Jersey, such a
+ * request gets a 400 with an empty body from inside its method matching. (A malformed
+ * Content-Type never gets this far: see {@link ContentTypeGuard}.)
+ */
+@Provider
+@PreMatching
+public class MalformedHeaderFilter implements ContainerRequestFilter {
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        try {
+            request.getAcceptableMediaTypes();
+        } catch (RuntimeException e) {
+            request.abortWith(ErrorResponses.build(400, "Malformed Accept header", false));
+        }
+    }
+}
