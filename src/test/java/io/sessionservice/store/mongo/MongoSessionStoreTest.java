@@ -103,19 +103,27 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
     }
 
     @Test
-    void sessionStoresOpensTheMongoStoreFromTheConfig() {
+    void sessionStoresOpensTheMongoStoreInTheConfiguredDatabase() {
+        // database: repository.mongodb.database, else the URI's path, else session_service; collection: sessions
+        assertStoredIn("configured", "/fromuri", "configured");
+        assertStoredIn(null, "/fromuri", "fromuri");
+        assertStoredIn(null, "", MongoSessionStore.DEFAULT_DATABASE);
+    }
+
+    private void assertStoredIn(String database, String uriPath, String expectedDatabase) {
         ObjectNode repository = Json.MAPPER.createObjectNode().put("type", "mongodb");
-        repository.putObject("mongodb").put("uri", uri() + "/fromuri").put("database", "configured");
-        ServiceConfig config = new ServiceConfig(3600, 86_400, List.of("k"), true, 65_536, "mongodb",
-                Duration.ofSeconds(2), repository);
+        ObjectNode mongodb = repository.putObject("mongodb").put("uri", uri() + uriPath);
+        if (database != null) {
+            mongodb.put("database", database);
+        }
         Session s = session(user(), 60, true);
-        try (SessionStore opened = SessionStores.open(config, clock)) {
+        try (SessionStore opened = SessionStores.open(config(repository), clock)) {
             assertTrue(opened.insert(s));
         }
         try (MongoClient raw = MongoClients.create(uri())) {
-            Document stored = raw.getDatabase("configured").getCollection("sessions")
+            Document stored = raw.getDatabase(expectedDatabase).getCollection(MongoSessionStore.DEFAULT_COLLECTION)
                     .find(new Document("_id", s.token())).first();
-            assertEquals(s.userId(), stored.getString("userId"), "database from config, default collection 'sessions'");
+            assertEquals(s.userId(), stored == null ? null : stored.getString("userId"), "stored in " + expectedDatabase);
         }
     }
 
