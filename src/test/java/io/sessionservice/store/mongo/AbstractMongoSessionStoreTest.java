@@ -141,6 +141,16 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
+    void numbersBeyondEveryBsonTypeRoundTrip() {
+        ObjectNode data = json("{\"huge\":1e999999999,\"tiny\":-1E-999999999,\"long\":" + "9".repeat(900)
+                + ",\"fraction\":0." + "3".repeat(900) + "0}");
+        Instant now = clock.instant();
+        Session s = new Session(Tokens.issue(), null, data, now, now.plusSeconds(60), 60, true);
+        store.insert(s);
+        assertEquals(data.toString(), store.find(s.token(), true).orElseThrow().data().toString());
+    }
+
+    @Test
     void accountIdIsStoredLiterallyEvenWhenItLooksLikeAnOperator() {
         String owner = "$" + user();
         Session s = stored(user());
