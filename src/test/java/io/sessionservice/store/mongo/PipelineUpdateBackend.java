@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * replaces it, all under the collection's lock (its findAndModify is synchronized), so the update
  * is atomic as on MongoDB. Everything else is the unmodified fake.
  */
-final class PipelineUpdateBackend extends MemoryBackend {
+public final class PipelineUpdateBackend extends MemoryBackend {
 
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
