@@ -28,7 +28,7 @@ class JettyMongoHttpApiIT extends AbstractHttpApiIT {
 
     @Override
     protected void startStore() {
-        mongo = startMongo(0);
+        mongo = PipelineUpdateBackend.serve(0);
         port = mongo.getLocalAddress().getPort();
     }
 
@@ -50,12 +50,6 @@ class JettyMongoHttpApiIT extends AbstractHttpApiIT {
 
     @Override
     protected void restoreStore() {
-        mongo = startMongo(port); // the same port, empty: this fake keeps nothing across a restart
-    }
-
-    private static MongoServer startMongo(int port) {
-        MongoServer server = new MongoServer(new PipelineUpdateBackend());
-        server.bind("127.0.0.1", port);
-        return server;
+        mongo = PipelineUpdateBackend.serve(port); // the same port, empty: this fake keeps nothing across a restart
     }
 }

@@ -41,7 +41,7 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
 
     @BeforeAll
     static void startServer() {
-        server = startMongo(0);
+        server = PipelineUpdateBackend.serve(0);
     }
 
     @AfterAll
@@ -64,12 +64,6 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
         return MongoSessionStore.DEFAULT_COLLECTION;
     }
 
-    static MongoServer startMongo(int port) {
-        MongoServer mongo = new MongoServer(new PipelineUpdateBackend());
-        mongo.bind("127.0.0.1", port);
-        return mongo;
-    }
-
     private static String uri(int port) {
         return "mongodb://127.0.0.1:" + port;
     }
@@ -82,7 +76,7 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
                 Duration.ofMillis(ServiceConfig.DEFAULT_TIMEOUT_MS)), "outage", "sessions", clock)) {
             assertUnavailableWithinTimeout(outage::ping);
 
-            MongoServer mongo = startMongo(port);
+            MongoServer mongo = PipelineUpdateBackend.serve(port);
             try {
                 Session s = session(user(), 600, true);
                 assertTrue(outage.insert(s));
@@ -93,7 +87,7 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
                 mongo.shutdownNow();
                 assertUnavailableWithinTimeout(() -> outage.find(s.token(), true));
 
-                mongo = startMongo(port); // MongoDB is back (empty: the fake keeps nothing)
+                mongo = PipelineUpdateBackend.serve(port); // MongoDB is back (empty: the fake keeps nothing)
                 assertTrue(outage.insert(s));
                 assertEquals(s.token(), outage.find(s.token(), false).orElseThrow().token());
             } finally {

@@ -1,5 +1,6 @@
 package io.sessionservice.store.mongo;
 
+import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
@@ -19,6 +20,13 @@ import java.util.stream.Stream;
  * is atomic as on MongoDB. Everything else is the unmodified fake.
  */
 public final class PipelineUpdateBackend extends MemoryBackend {
+
+    /** A mongo-java-server with this backend, listening on 127.0.0.1:{@code port} (0: any free port). */
+    public static MongoServer serve(int port) {
+        MongoServer server = new MongoServer(new PipelineUpdateBackend());
+        server.bind("127.0.0.1", port);
+        return server;
+    }
 
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
