@@ -5,6 +5,7 @@ import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.memory.MemorySessionStore;
 import io.sessionservice.store.mongo.MongoSessionStore;
+import io.sessionservice.store.redis.RedisSessionStore;
 import java.time.Clock;
 
 /** Opens the store that {@code repository.type} (or {@code SESSION_STORE}) names. */
@@ -17,8 +18,9 @@ public final class SessionStores {
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock);
             case "mongodb" -> MongoSessionStore.open(config, clock);
+            case "redis" -> RedisSessionStore.open(config, clock);
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory");
+                    + "': set repository.type or SESSION_STORE to memory, redis or mongodb");
         };
     }
 }
