@@ -4,6 +4,7 @@ import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.memory.MemorySessionStore;
+import io.sessionservice.store.mongo.MongoSessionStore;
 import io.sessionservice.store.redis.RedisSessionStore;
 import java.time.Clock;
 
@@ -16,9 +17,10 @@ public final class SessionStores {
     public static SessionStore open(ServiceConfig config, Clock clock) {
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock);
+            case "mongodb" -> MongoSessionStore.open(config, clock);
             case "redis" -> RedisSessionStore.open(config, clock);
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory or redis");
+                    + "': set repository.type or SESSION_STORE to memory, redis or mongodb");
         };
     }
 }
