@@ -5,6 +5,8 @@ import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.couchbase.CouchbaseSessionStore;
 import io.sessionservice.store.memory.MemorySessionStore;
+import io.sessionservice.store.mongo.MongoSessionStore;
+import io.sessionservice.store.redis.RedisSessionStore;
 import java.time.Clock;
 
 /** Opens the store that {@code repository.type} (or {@code SESSION_STORE}) names. */
@@ -16,9 +18,11 @@ public final class SessionStores {
     public static SessionStore open(ServiceConfig config, Clock clock) {
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock);
+            case "mongodb" -> MongoSessionStore.open(config, clock);
+            case "redis" -> RedisSessionStore.open(config, clock);
             case "couchbase" -> CouchbaseSessionStore.open(config, clock);
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory or couchbase");
+                    + "': set repository.type or SESSION_STORE to memory, redis, mongodb or couchbase");
         };
     }
 }

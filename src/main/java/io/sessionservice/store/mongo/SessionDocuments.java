@@ -1,0 +1,145 @@
+package io.sessionservice.store.mongo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.Json;
+import io.sessionservice.core.Session;
+import java.util.Date;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * How a session is stored in MongoDB, one document per session:
+ *
+ * <pre>{ _id: token, userId: AccountId (absent without one), data: { escaped field name: "field's JSON text" },
+ *   createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool }</pre>
+ *
+ * <p>Each data field's value is its exact JSON text (BSON numbers cannot hold every JSON number:
+ * Decimal128 stops at 34 digits), under a name escaped by {@link #escape} so that any field,
+ * whatever its name ({@code a.b}, {@code $x}, the empty string), is one addressable
+ * {@code data.<escaped>} path.
+ */
+final class SessionDocuments {
+
+    static final String ID = "_id";
+    static final String USER = "userId";
+    static final String DATA = "data";
+    static final String CREATED = "createdAt";
+    static final String EXPIRES = "expiresAt";
+    static final String TTL = "ttl";
+    static final String SLIDING = "sliding";
+
+    private SessionDocuments() {
+    }
+
+    static Document toDocument(Session s) {
+        Document d = new Document(ID, s.token());
+        if (s.userId() != null) {
+            d.append(USER, s.userId());
+        }
+        return d.append(DATA, encode(s.data()))
+                .append(CREATED, Date.from(s.createdAt()))
+                .append(EXPIRES, Date.from(s.expiresAt()))
+                .append(TTL, s.ttlSeconds())
+                .append(SLIDING, s.sliding());
+    }
+
+    static Session toSession(Document d) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        Document fields = d.get(DATA, Document.class);
+        if (fields != null) {
+            fields.forEach((name, text) -> data.set(unescape(name), parse((String) text)));
+        }
+        return new Session(d.getString(ID), d.getString(USER), data, d.getDate(CREATED).toInstant(),
+                d.getDate(EXPIRES).toInstant(), ((Number) d.get(TTL)).longValue(), d.getBoolean(SLIDING));
+    }
+
+    /** A data object as stored: escaped field names, each value its exact JSON text. */
+    static Document encode(ObjectNode data) {
+        Document fields = new Document();
+        for (Map.Entry<String, JsonNode> e : data.properties()) {
+            fields.append(escape(e.getKey()), jsonText(e.getValue()));
+        }
+        return fields;
+    }
+
+    /**
+     * A field name MongoDB can store and address as {@code data.<name>}: '%', '.', '$' and NUL
+     * become %XX, a lone UTF-16 surrogate (BSON's UTF-8 cannot hold it) becomes %uXXXX, and the
+     * empty name becomes "%". Ordinary names stay as they are; distinct names stay distinct.
+     */
+    static String escape(String name) {
+        if (name.isEmpty()) {
+            return "%";
+        }
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '%' || c == '.' || c == '$' || c == '\0') {
+                out.append('%').append(String.format("%02X", (int) c));
+            } else if (isLoneSurrogate(name, i)) {
+                out.append("%u").append(String.format("%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static String unescape(String stored) {
+        if (stored.equals("%")) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(stored.length());
+        for (int i = 0; i < stored.length(); i++) {
+            char c = stored.charAt(i);
+            if (c != '%') {
+                out.append(c);
+            } else if (stored.charAt(i + 1) == 'u') {
+                out.append((char) Integer.parseInt(stored, i + 2, i + 6, 16));
+                i += 5;
+            } else {
+                out.append((char) Integer.parseInt(stored, i + 1, i + 3, 16));
+                i += 2;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The value's JSON text, with lone surrogates (only possible inside strings) written as \\uXXXX escapes. */
+    private static String jsonText(JsonNode value) {
+        String text;
+        try {
+            text = Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree always serializes", e);
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            if (isLoneSurrogate(text, i)) {
+                out = out != null ? out : new StringBuilder(text.substring(0, i));
+                out.append(String.format("\\u%04x", (int) text.charAt(i)));
+            } else if (out != null) {
+                out.append(text.charAt(i));
+            }
+        }
+        return out != null ? out.toString() : text;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored session data is not JSON", e);
+        }
+    }
+
+    private static boolean isLoneSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    }
+}

@@ -1,0 +1,181 @@
+package io.sessionservice.store.mongo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import io.sessionservice.config.ConfigException;
+import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.Json;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.store.SessionStores;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The MongoDB store against mongo-java-server over TCP, in this JVM: always runs. It has no TTL
+ * monitor, so every expiry the contract checks is the store's own {@code expiresAt > now} filter.
+ */
+class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
+
+    private static MongoServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = PipelineUpdateBackend.serve(0);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.shutdownNow();
+    }
+
+    @Override
+    protected String uri() {
+        return uri(server.getLocalAddress().getPort());
+    }
+
+    @Override
+    protected String databaseName() {
+        return "session_service_test";
+    }
+
+    @Override
+    protected String collectionName() {
+        return MongoSessionStore.DEFAULT_COLLECTION;
+    }
+
+    private static String uri(int port) {
+        return "mongodb://127.0.0.1:" + port;
+    }
+
+    @Test
+    void answersUnavailableWithinTheTimeoutWhileMongoIsDownAndRecoversWithoutRestart() throws Exception {
+        int port = freePort();
+        // MongoDB down at start-up: the store opens anyway and creates its indexes once MongoDB answers.
+        try (MongoSessionStore outage = new MongoSessionStore(MongoSessionStore.settings(new ConnectionString(uri(port)),
+                Duration.ofMillis(ServiceConfig.DEFAULT_TIMEOUT_MS)), "outage", "sessions", clock)) {
+            assertUnavailableWithinTimeout(outage::ping);
+
+            MongoServer mongo = PipelineUpdateBackend.serve(port);
+            try {
+                Session s = session(user(), 600, true);
+                assertTrue(outage.insert(s));
+                assertEquals(1, outage.collection().listIndexes().into(new ArrayList<>()).stream()
+                        .filter(i -> i.get("expireAfterSeconds") instanceof Number n && n.longValue() == 0).count(),
+                        "the TTL index was created once MongoDB answered");
+
+                mongo.shutdownNow();
+                assertUnavailableWithinTimeout(() -> outage.find(s.token(), true));
+
+                mongo = PipelineUpdateBackend.serve(port); // MongoDB is back (empty: the fake keeps nothing)
+                assertTrue(outage.insert(s));
+                assertEquals(s.token(), outage.find(s.token(), false).orElseThrow().token());
+            } finally {
+                mongo.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void sessionStoresOpensTheMongoStoreInTheConfiguredDatabase() {
+        // database: repository.mongodb.database, else the URI's path, else session_service; collection: sessions
+        assertStoredIn("configured", "/fromuri", "configured");
+        assertStoredIn(null, "/fromuri", "fromuri");
+        assertStoredIn(null, "", MongoSessionStore.DEFAULT_DATABASE);
+    }
+
+    private void assertStoredIn(String database, String uriPath, String expectedDatabase) {
+        ObjectNode repository = Json.MAPPER.createObjectNode().put("type", "mongodb");
+        ObjectNode mongodb = repository.putObject("mongodb").put("uri", uri() + uriPath);
+        if (database != null) {
+            mongodb.put("database", database);
+        }
+        Session s = session(user(), 60, true);
+        try (SessionStore opened = SessionStores.open(config(repository), clock)) {
+            assertTrue(opened.insert(s));
+        }
+        try (MongoClient raw = MongoClients.create(uri())) {
+            Document stored = raw.getDatabase(expectedDatabase).getCollection(MongoSessionStore.DEFAULT_COLLECTION)
+                    .find(new Document("_id", s.token())).first();
+            assertEquals(s.userId(), stored == null ? null : stored.getString("userId"), "stored in " + expectedDatabase);
+        }
+    }
+
+    @Test
+    void configWithoutAUsableUriIsRefused() {
+        ObjectNode none = Json.MAPPER.createObjectNode().put("type", "mongodb");
+        assertThrows(ConfigException.class, () -> MongoSessionStore.open(config(none), clock));
+        ObjectNode bad = Json.MAPPER.createObjectNode().put("type", "mongodb");
+        bad.putObject("mongodb").put("uri", "http://not-mongo");
+        assertThrows(ConfigException.class, () -> MongoSessionStore.open(config(bad), clock));
+    }
+
+    @Test
+    void everyWaitIsBoundedByTheStoreTimeoutUnlessTheUriSetsItsOwn() {
+        MongoClientSettings plain = MongoSessionStore.settings(new ConnectionString("mongodb://db.example"),
+                Duration.ofMillis(1500));
+        assertEquals(1500, plain.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(1500, plain.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(1500, plain.getSocketSettings().getReadTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(1500, plain.getConnectionPoolSettings().getMaxWaitTime(TimeUnit.MILLISECONDS));
+
+        MongoClientSettings own = MongoSessionStore.settings(new ConnectionString(
+                "mongodb://db.example/?serverSelectionTimeoutMS=700&socketTimeoutMS=900&appName=mine"), Duration.ofMillis(1500));
+        assertEquals(700, own.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(900, own.getSocketSettings().getReadTimeout(TimeUnit.MILLISECONDS));
+        assertEquals(1500, own.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS));
+        assertEquals("mine", own.getApplicationName());
+    }
+
+    @Test
+    void escapedNamesAreSafeForMongoAndDistinctAndReversible() {
+        List<String> names = List.of("", "%", "%25", "%2E", ".", "a.b", "$x", "x$", "$", "\0", "%u", "%uD800",
+                "\uD800", "\uDC00", "\uD83C\uDF89", "ü", "plain", "AccountId");
+        Set<String> escaped = new HashSet<>();
+        for (String name : names) {
+            String e = SessionDocuments.escape(name);
+            assertTrue(!e.isEmpty() && !e.contains(".") && !e.contains("$") && !e.contains("\0"), e);
+            assertEquals(name, SessionDocuments.unescape(e));
+            assertTrue(escaped.add(e), "two names escape to " + e);
+        }
+        assertEquals("AccountId", SessionDocuments.escape("AccountId"));
+    }
+
+    private static ServiceConfig config(ObjectNode repository) {
+        return new ServiceConfig(3600, 86_400, List.of("k"), true, 65_536, "mongodb", Duration.ofSeconds(2), repository);
+    }
+
+    private static void assertUnavailableWithinTimeout(Executable operation) {
+        long start = System.nanoTime();
+        assertThrows(StoreUnavailableException.class, operation);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // The 2 s bound plus slack for a loaded machine; an unbounded wait would be the driver's 30 s default.
+        assertTrue(ms < ServiceConfig.DEFAULT_TIMEOUT_MS + 1500, "took " + ms + " ms");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
