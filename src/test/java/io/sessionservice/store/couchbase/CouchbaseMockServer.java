@@ -13,16 +13,16 @@ import java.util.List;
  * HTTP sockets. The HTTP port is always chosen by the OS (port 0): a clash there makes the mock call
  * System.exit. The KV port may be given: a clash there is an IOException.
  */
-final class CouchbaseMockServer implements AutoCloseable {
+public final class CouchbaseMockServer implements AutoCloseable {
 
-    static final String BUCKET = "sessions";
+    public static final String BUCKET = "sessions";
     /** The mock's bucket user is the bucket's name, its password the bucket password. */
-    static final String PASSWORD = "mock-bucket-password";
+    public static final String PASSWORD = "mock-bucket-password";
 
     private final CouchbaseMock mock;
     private final Bucket bucket;
 
-    CouchbaseMockServer() throws Exception {
+    public CouchbaseMockServer() throws Exception {
         this(0);
     }
 
@@ -46,7 +46,7 @@ final class CouchbaseMockServer implements AutoCloseable {
         }
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "couchbase://127.0.0.1:" + kvPort() + "=kv,127.0.0.1:" + mock.getHttpPort() + "=manager";
     }
 
@@ -60,13 +60,13 @@ final class CouchbaseMockServer implements AutoCloseable {
     }
 
     /** The KV servers stop answering (requests are read but never served) until {@link #resume}. */
-    void suspend() {
+    public void suspend() {
         for (MemcachedServer server : bucket.getServers()) {
             server.shutdown();
         }
     }
 
-    void resume() {
+    public void resume() {
         for (MemcachedServer server : bucket.getServers()) {
             server.startup();
         }
