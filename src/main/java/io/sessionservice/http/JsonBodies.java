@@ -34,7 +34,12 @@ public final class JsonBodies {
         try {
             node = Json.MAPPER.readTree(bytes);
         } catch (StreamConstraintsException e) {
-            throw new ApiException(Status.BAD_REQUEST, "JSON is nested deeper than " + Json.MAX_DEPTH + " levels");
+            throw new ApiException(Status.BAD_REQUEST, e.getMessage().contains("nesting depth")
+                    ? "JSON is nested deeper than " + Json.MAX_DEPTH + " levels"
+                    : "Body exceeds a JSON limit: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // e.g. 1e999999999: exact decimals cannot hold such an exponent
+            throw new ApiException(Status.BAD_REQUEST, "Body holds a number out of range");
         } catch (JacksonException e) {
             throw new ApiException(Status.BAD_REQUEST, "Body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -91,7 +96,9 @@ public final class JsonBodies {
         }
         if (type != null && !(type.getType().equalsIgnoreCase("application")
                 && (type.getSubtype().equalsIgnoreCase("json") || type.getSubtype().toLowerCase().endsWith("+json")))) {
-            throw new ApiException(415, "Content-Type must be application/json, not " + type.getType() + "/" + type.getSubtype());
+            String given = ContainerEdgeFilter.UNPARSEABLE.equals(type.toString())
+                    ? "an unparseable header" : type.getType() + "/" + type.getSubtype();
+            throw new ApiException(415, "Content-Type must be application/json, not " + given);
         }
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * Refuses a malformed Accept header with a JSON 400 before routing; left to Jersey, such a
  * request gets a 400 with an empty body from inside its method matching. (A malformed
- * Content-Type never gets this far: see {@link ContentTypeGuard}.)
+ * Content-Type is replaced before Jersey sees it: see {@link ContainerEdgeFilter}.)
  */
 @Provider
 @PreMatching

@@ -4,6 +4,7 @@ import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.memory.MemorySessionStore;
+import io.sessionservice.store.redis.RedisSessionStore;
 import java.time.Clock;
 
 /** Opens the store that {@code repository.type} (or {@code SESSION_STORE}) names. */
@@ -15,8 +16,9 @@ public final class SessionStores {
     public static SessionStore open(ServiceConfig config, Clock clock) {
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock);
+            case "redis" -> RedisSessionStore.open(config, clock);
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory");
+                    + "': set repository.type or SESSION_STORE to memory or redis");
         };
     }
 }

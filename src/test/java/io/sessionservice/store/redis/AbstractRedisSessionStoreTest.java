@@ -1,0 +1,295 @@
+package io.sessionservice.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.Mutation;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.Tokens;
+import io.sessionservice.store.SessionStoreContract;
+import io.sessionservice.store.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The store contract plus what is particular to Redis, run against standalone Redis and Redis
+ * Cluster: keys always expire, the user index cleans itself, field names cannot clash with the
+ * store's own, and every operation keeps to its round-trip budget (counted by the servers).
+ */
+abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
+
+    /** Each run writes under its own prefix (and client name), so a shared server needs no cleanup. */
+    protected final String keyPrefix = "test-" + UUID.randomUUID() + ":";
+    protected final String clientName = "sessionstore-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** The ports of the Redis servers (standalone: one; Cluster: every master). */
+    protected abstract List<Integer> ports();
+
+    /** repository.redis connection settings: url or clusterNodes. */
+    protected abstract ObjectNode connection();
+
+    protected abstract boolean cluster();
+
+    /** A client of the same servers for looking at keys (routes by key in Cluster). */
+    protected abstract UnifiedJedis inspector();
+
+    @Override
+    protected RedisSessionStore openStore(TestClock clock) {
+        ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
+        repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", clientName));
+        return RedisSessionStore.open(config(repository, Duration.ofSeconds(2)), clock);
+    }
+
+    static ServiceConfig config(ObjectNode repository, Duration timeout) {
+        return new ServiceConfig(3600, 86_400, List.of("test-key"), true, 65_536, "redis", timeout, repository);
+    }
+
+    // ---- keys and index ----
+
+    @Test
+    void everyKeyExpires() throws Exception {
+        String owner = user();
+        Session a = stored(owner);
+        Session b = stored(owner);
+        store.update(a.token(), new Mutation.Patch(json("{\"AccountId\":\"" + user() + "\",\"x\":1}"), Set.of()), true);
+        store.update(b.token(), new Mutation.Replace(json("{\"y\":[]}")), true);
+        store.find(stored(owner).token(), true);
+        store.delete(stored(user()).token());
+        store.deleteByUser(owner);
+        store.insert(session(null, 60, false));
+        List<String> keys = keys();
+        assertTrue(keys.size() >= 4, "keys written: " + keys);
+        for (String key : keys) {
+            long pttl = pttl(key);
+            assertTrue(pttl > 0 || pttl == -2, key + " has no expiry (PTTL " + pttl + ")");
+        }
+    }
+
+    @Test
+    void userIndexDropsExpiredEntriesOnEachWrite() throws Exception {
+        String owner = user();
+        for (int i = 0; i < 5; i++) {
+            store.insert(session(owner, 10, i % 2 == 0));
+        }
+        assertEquals(5, indexOf(owner).size());
+        advance(Duration.ofSeconds(11 + 3 * 10)); // past the bound Cluster keeps for sliding sessions too
+        Session live = stored(owner);
+        assertEquals(List.of(live.token()), indexOf(owner));
+        assertEquals(1, store.deleteByUser(owner));
+        assertTrue(indexOf(owner).isEmpty());
+    }
+
+    @Test
+    void aSlidingSessionStaysIndexedWhileItIsTouched() throws Exception {
+        String owner = user();
+        Session sliding = session(owner, 10, true);
+        store.insert(sliding);
+        for (int i = 0; i < 8; i++) {
+            advance(Duration.ofSeconds(7));
+            assertTrue(store.find(sliding.token(), true).isPresent());
+            store.insert(session(owner, 1, false)); // a write to the index: trims what it thinks is past
+            assertTrue(tokens(store.findByUser(owner)).contains(sliding.token()), "lost from the index at touch " + i);
+        }
+        advance(Duration.ofSeconds(2)); // the 1 s sessions are gone, the sliding one is not
+        assertEquals(1, store.deleteByUser(owner));
+        assertTrue(store.find(sliding.token(), false).isEmpty());
+    }
+
+    @Test
+    void dataFieldNamesCannotClashWithTheStoresOwnFields() {
+        ObjectNode data = json("{\"exp\":\"x\",\"ttl\":[1],\"user\":{},\"seq\":null,\"created\":-1,\"sliding\":false,"
+                + "\"bound\":\"0\",\"d:exp\":\"y\",\"d:\":1,\"\":\"\",\"AccountId\":\"owner:{1}\"}");
+        Instant now = clock.instant();
+        Session s = new Session(Tokens.issue(), "owner:{1}", data, now, now.plusSeconds(60), 60, true);
+        assertTrue(store.insert(s));
+        Session found = store.find(s.token(), true).orElseThrow();
+        assertEquals(data.toString(), found.data().toString());
+        assertEquals(60, found.ttlSeconds());
+        Session patched = store.update(s.token(),
+                new Mutation.Patch(json("{\"exp\":0,\"seq\":\"s\",\"new\":true}"), Set.of("d:exp", "ttl")), true).orElseThrow();
+        ObjectNode expected = data.deepCopy().put("exp", 0).put("seq", "s").put("new", true);
+        expected.remove(List.of("d:exp", "ttl"));
+        assertEquals(expected.toString(), patched.data().toString());
+        assertEquals(expected.toString(), store.find(s.token(), false).orElseThrow().data().toString());
+        assertEquals(List.of(s.token()), tokens(store.findByUser("owner:{1}")));
+    }
+
+    @Test
+    void manyFieldsAndLargeValuesKeepTheirOrder() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        String large = "x".repeat(100); // past the size at which Redis stops keeping a hash in insertion order
+        for (int i = 2600; i > 0; i--) { // more fields than one HSET chunk, in no sorted order
+            data.put("f" + i, i % 7 == 0 ? large : Integer.toString(i));
+        }
+        Session s = session(null, 600, true).withData(data, null);
+        assertTrue(store.insert(s));
+        assertEquals(data.toString(), store.find(s.token(), false).orElseThrow().data().toString());
+
+        ObjectNode patch = JsonNodeFactory.instance.objectNode().put("f1300", "changed").put("added", large);
+        Set<String> remove = new java.util.HashSet<>();
+        for (int i = 1; i <= 1500; i++) {
+            remove.add("f" + (2 * i));
+        }
+        remove.remove("f1300");
+        ObjectNode expected = data.deepCopy();
+        expected.put("f1300", "changed").put("added", large);
+        expected.remove(remove);
+        assertEquals(expected.toString(),
+                store.update(s.token(), new Mutation.Patch(patch, remove), false).orElseThrow().data().toString());
+
+        ObjectNode replaced = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < 1200; i++) {
+            replaced.put("r" + (i * 7919 % 1200), large + i);
+        }
+        assertEquals(replaced.toString(),
+                store.update(s.token(), new Mutation.Replace(replaced), false).orElseThrow().data().toString());
+        assertEquals(replaced.toString(), store.find(s.token(), false).orElseThrow().data().toString());
+    }
+
+    @Test
+    void everyOperationSurvivesALostScriptCache() throws Exception {
+        String owner = user();
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // several tokens, so that every Cluster node is asked
+            flushScripts();
+            Session s = stored(owner);
+            sessions.add(s);
+            flushScripts();
+            assertTrue(store.find(s.token(), true).isPresent());
+            flushScripts();
+            assertTrue(store.update(s.token(), new Mutation.Patch(json("{\"i\":" + i + "}"), Set.of()), true).isPresent());
+        }
+        flushScripts();
+        assertTrue(store.delete(sessions.get(0).token()));
+        flushScripts();
+        assertEquals(5, store.findByUser(owner).size());
+        flushScripts();
+        assertEquals(5, store.deleteByUser(owner));
+    }
+
+    // ---- round trips ----
+
+    /** Per operation, the commands Redis receives (MONITOR, this store's connections only). */
+    @Test
+    void everyOperationKeepsToItsRoundTripBudget() throws Exception {
+        Map<String, Integer> budget = new java.util.LinkedHashMap<>();
+        String owner = user();
+        try (CommandMonitor monitor = new CommandMonitor(clientName, ports())) {
+            warmUp();
+            Session s = session(owner, 100, true);
+            budget.put("create (with owner)", count(monitor, () -> assertTrue(store.insert(s))));
+            budget.put("create (no owner)", count(monitor, () -> store.insert(session(null, 100, true))));
+            budget.put("validate", count(monitor, () -> store.find(s.token(), false).orElseThrow()));
+            budget.put("get", count(monitor, () -> store.find(s.token(), true).orElseThrow()));
+            budget.put("put", count(monitor, () -> store.update(s.token(),
+                    new Mutation.Replace(json("{\"AccountId\":\"" + owner + "\",\"a\":1}")), true).orElseThrow()));
+            budget.put("patch", count(monitor, () -> store.update(s.token(),
+                    new Mutation.Patch(json("{\"b\":2}"), Set.of("a")), true).orElseThrow()));
+            budget.put("delete", count(monitor, () -> assertTrue(store.delete(s.token()))));
+
+            Session moving = stored(owner);
+            budget.put("patch (new owner)", count(monitor, () -> store.update(moving.token(),
+                    new Mutation.Patch(json("{\"AccountId\":\"" + user() + "\"}"), Set.of()), true).orElseThrow()));
+            Session kept = stored(owner); // ttl 600 s
+            advance(Duration.ofSeconds(400));
+            store.find(kept.token(), true);
+            advance(Duration.ofSeconds(400)); // Cluster: the index score is now less than 2 ttl ahead
+            budget.put("get (index refresh due)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
+
+            String many = user();
+            for (int i = 0; i < 3; i++) {
+                stored(many);
+            }
+            budget.put("findByUser (3 live)", count(monitor, () -> assertEquals(3, store.findByUser(many).size())));
+            budget.put("deleteByUser (3 live)", count(monitor, () -> assertEquals(3, store.deleteByUser(many))));
+
+            flushScripts();
+            budget.put("get (script cache lost)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
+            budget.put("get (reloaded)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
+        }
+        System.out.println((cluster() ? "Redis Cluster" : "Redis") + " commands per operation: " + budget);
+        assertEquals(expectedBudget(), budget);
+    }
+
+    private Map<String, Integer> expectedBudget() {
+        boolean c = cluster();
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("create (with owner)", c ? 2 : 1);
+        expected.put("create (no owner)", 1);
+        expected.put("validate", 1);
+        expected.put("get", 1);
+        expected.put("put", 1);
+        expected.put("patch", 1);
+        expected.put("delete", 1);
+        expected.put("patch (new owner)", c ? 2 : 1);
+        expected.put("get (index refresh due)", c ? 2 : 1);
+        expected.put("findByUser (3 live)", c ? 1 + 3 : 1);
+        expected.put("deleteByUser (3 live)", c ? 1 + 3 + 1 : 1);
+        expected.put("get (script cache lost)", 2);
+        expected.put("get (reloaded)", 1);
+        return expected;
+    }
+
+    private int count(CommandMonitor monitor, Runnable operation) {
+        return monitor.commandsDuring(operation).size();
+    }
+
+    /** Every node has the script and a pooled connection: what a running service has. */
+    private void warmUp() {
+        for (int i = 0; i < 32; i++) {
+            Session s = stored(user());
+            store.find(s.token(), true);
+            store.delete(s.token());
+        }
+    }
+
+    // ---- inspection ----
+
+    private void flushScripts() throws Exception {
+        for (int port : ports()) {
+            RedisServerProcess.command(port, "SCRIPT FLUSH");
+        }
+    }
+
+    /** The tokens in a user's index, lowest score first. */
+    private List<String> indexOf(String userId) {
+        try (UnifiedJedis c = inspector()) {
+            return c.zrange(keyPrefix + "u:" + userId, 0, -1);
+        }
+    }
+
+    private long pttl(String key) {
+        try (UnifiedJedis c = inspector()) {
+            return c.pttl(key);
+        }
+    }
+
+    /** Every key under this run's prefix, on every node. */
+    private List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        for (int port : ports()) {
+            try (RedisClient c = RedisClient.create("127.0.0.1", port)) {
+                String cursor = ScanParams.SCAN_POINTER_START;
+                do {
+                    ScanResult<String> page = c.scan(cursor, new ScanParams().match(keyPrefix + "*").count(1000));
+                    keys.addAll(page.getResult());
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
+        }
+        return keys;
+    }
+}

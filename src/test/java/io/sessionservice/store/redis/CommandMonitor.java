@@ -1,0 +1,122 @@
+package io.sessionservice.store.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Counts what Redis servers receive, with MONITOR: the commands that the clients named
+ * {@code clientName} send (not those their scripts run, which MONITOR tags {@code lua}), in order, over
+ * all the given nodes; other clients of a shared server are left out. Connection set-up and
+ * topology commands ({@code CLIENT}, {@code HELLO}, {@code AUTH}, {@code SELECT}, {@code CLUSTER}) and
+ * pool health checks ({@code PING}) are left out: they are not part of an operation.
+ */
+final class CommandMonitor implements AutoCloseable {
+
+    private static final Set<String> HOUSEKEEPING = Set.of("CLIENT", "HELLO", "AUTH", "SELECT", "CLUSTER", "PING");
+
+    private record Node(int port, Socket socket, BufferedReader in) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final String clientName;
+
+    CommandMonitor(String clientName, List<Integer> ports) throws IOException {
+        this.clientName = clientName;
+        for (int port : ports) {
+            Socket socket = open(port);
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            if (!"+OK".equals(in.readLine())) {
+                throw new IOException("MONITOR refused on port " + port);
+            }
+            nodes.add(new Node(port, socket, in));
+        }
+    }
+
+    /** The names (upper case) of the commands clients sent to any node while {@code action} ran. */
+    List<String> commandsDuring(Runnable action) {
+        try {
+            for (Node node : nodes) {
+                readUntilMarker(node, mark(node), Set.of());
+            }
+            action.run();
+            List<String> commands = new ArrayList<>();
+            for (Node node : nodes) {
+                String marker = mark(node);
+                commands.addAll(readUntilMarker(node, marker, clients(node.port())));
+            }
+            return commands;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Node node : nodes) {
+            node.socket().close();
+        }
+    }
+
+    /** Sends ECHO of a fresh marker on its own connection; the monitor sees it after all earlier commands. */
+    private static String mark(Node node) throws IOException {
+        String marker = "monitor-marker-" + UUID.randomUUID();
+        try (Socket socket = open(node.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("ECHO " + marker + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+        return marker;
+    }
+
+    /** The addresses (ip:port) of this node's connections from clients named {@link #clientName}. */
+    private Set<String> clients(int port) throws IOException {
+        Set<String> addresses = new HashSet<>();
+        for (String client : RedisServerProcess.command(port, "CLIENT LIST").split("\n")) {
+            if ((" " + client.trim() + " ").contains(" name=" + clientName + " ")) {
+                addresses.add(client.replaceAll(".*\\baddr=(\\S+).*", "$1").trim());
+            }
+        }
+        return addresses;
+    }
+
+    private static List<String> readUntilMarker(Node node, String marker, Set<String> from) throws IOException {
+        List<String> commands = new ArrayList<>();
+        for (String line = node.in().readLine(); line != null; line = node.in().readLine()) {
+            if (line.contains(marker)) {
+                return commands;
+            }
+            // +1700000000.123456 [0 127.0.0.1:54321] "EVALSHA" "..." ...   ([0 lua] for script calls)
+            int open = line.indexOf('[');
+            int bracket = line.indexOf(']');
+            if (open < 0 || bracket < open || !from.contains(line.substring(line.indexOf(' ', open) + 1, bracket))) {
+                continue;
+            }
+            int start = line.indexOf('"', bracket) + 1;
+            String name = line.substring(start, line.indexOf('"', start)).toUpperCase();
+            if (!HOUSEKEEPING.contains(name)) {
+                commands.add(name);
+            }
+        }
+        throw new IOException("MONITOR on port " + node.port() + " closed before the marker");
+    }
+
+    private static Socket open(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+}
