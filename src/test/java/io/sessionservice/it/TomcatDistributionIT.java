@@ -59,7 +59,7 @@ class TomcatDistributionIT {
                 Files.readString(repo.resolve("tomcat-conf/context.xml"))
                         .replace("/etc/session-service/config.json", config.toString()));
         Files.copy(repo.resolve("tomcat-conf/setenv.sh"), base.resolve("bin/setenv.sh"));
-        Files.copy(Path.of(System.getProperty("session.war", "target/session-service.war")), base.resolve("webapps/sessions.war"));
+        Files.copy(EmbeddedContainer.builtWar(), base.resolve("webapps/sessions.war"));
         String service = "http://127.0.0.1:" + port + "/sessions/";
         new ProtectedWebapp()
                 .param("mode", "remote")
