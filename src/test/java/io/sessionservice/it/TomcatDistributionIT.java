@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +40,7 @@ class TomcatDistributionIT {
     void tomcatWithTomcatConfServesTheApiAndProtectsAnotherWebapp(@TempDir Path base) throws Exception {
         Path home = Path.of(System.getProperty("tomcat.home", "target/tomcat-distribution/apache-tomcat-10.1.59"));
         assertTrue(Files.isRegularFile(home.resolve("bin/catalina.sh")), "no Tomcat distribution at " + home);
-        int port = freePort();
+        int port = EmbeddedContainer.freePort();
         Path repo = Path.of("").toAbsolutePath();
 
         // CATALINA_BASE: conf from the distribution with the port changed, the rest from tomcat-conf/.
@@ -161,12 +160,6 @@ class TomcatDistributionIT {
             Thread.sleep(250);
         }
         throw new AssertionError("Tomcat did not serve " + url + " within 120 s: " + Files.readString(out));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
