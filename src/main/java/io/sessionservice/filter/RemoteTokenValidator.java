@@ -60,11 +60,13 @@ final class RemoteTokenValidator implements TokenValidator {
             throw new StoreUnavailableException("Interrupted while asking Session Service", e);
         }
         int status = response.statusCode();
-        if (status == 401 || status == 404) {
+        if (status == 401) {
             return Optional.empty();
         }
         if (status != 200) {
-            throw new StoreUnavailableException("Session Service answered " + status, null);
+            // Only 401 means "no such session": GET / and GET /validate answer nothing else for a token. A 404
+            // is a container with no service at that URL (undeployed, failed, mistyped): trouble, not a refusal.
+            throw new StoreUnavailableException("Session Service at " + touchUri + " answered " + status, null);
         }
         return Optional.of(parse(response.body(), touch));
     }
