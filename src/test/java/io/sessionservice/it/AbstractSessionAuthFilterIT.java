@@ -70,6 +70,10 @@ public abstract class AbstractSessionAuthFilterIT {
     /** A new, not yet started container. */
     protected abstract EmbeddedContainer newContainer();
 
+    /** After the container closed: fail if it saw webapps leave threads or references behind. */
+    protected void assertNothingLeftBehind(EmbeddedContainer closed) {
+    }
+
     @BeforeAll
     final void deploy() throws Exception {
         dir = Files.createTempDirectory("session-it-filter-");
@@ -106,6 +110,7 @@ public abstract class AbstractSessionAuthFilterIT {
         try {
             if (container != null) {
                 container.close();
+                assertNothingLeftBehind(container);
             }
         } finally {
             TempFiles.deleteRecursively(dir);

@@ -39,27 +39,14 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
 
     /** Parent of the loggers a context logs its start failures to (with the exception). */
     private static final Logger CONTAINER_LOG = Logger.getLogger(ContainerBase.class.getName());
+    /** Where a webapp's class loader, at stop, warns of threads and references the webapp left behind. */
+    private static final Logger LOADER_LOG = Logger.getLogger("org.apache.catalina.loader");
 
     private final Map<String, String> savedProperties = new HashMap<>();
     private final Map<Webapp, Context> contexts = new HashMap<>();
     private final Set<Webapp> failedContexts = ConcurrentHashMap.newKeySet();
-    private final Queue<LogRecord> errors = new ConcurrentLinkedQueue<>();
-    private final Handler errorCollector = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.SEVERE.intValue() && r.getThrown() != null) {
-                errors.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCollector startErrors = new LogCollector(Level.SEVERE);
+    private final LogCollector stopWarnings = new LogCollector(Level.WARNING);
     private Path baseDir;
     private Tomcat tomcat;
 
@@ -88,11 +75,11 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
         for (Webapp w : webapps) {
             contexts.put(w, addContext(w, parentLoader));
         }
-        CONTAINER_LOG.addHandler(errorCollector);
+        CONTAINER_LOG.addHandler(startErrors);
         try {
             tomcat.start(); // a webapp that fails to start does not make this throw: see failureOf
         } finally {
-            CONTAINER_LOG.removeHandler(errorCollector);
+            CONTAINER_LOG.removeHandler(startErrors);
         }
         return tomcat.getConnector().getLocalPort();
     }
@@ -131,7 +118,8 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
         String state = failedContexts.contains(w) ? LifecycleState.FAILED.name() : context.getState().name();
         // The context logged why (a listener or filter that threw) to its own logger, ContainerBase.[…].[/path].
         String logName = ".[" + (w.contextPath().isEmpty() ? "/" : w.contextPath()) + "]";
-        Throwable cause = errors.stream().filter(r -> r.getLoggerName().endsWith(logName))
+        Throwable cause = startErrors.records.stream()
+                .filter(r -> r.getLoggerName().endsWith(logName) && r.getThrown() != null)
                 .map(LogRecord::getThrown).findFirst().orElse(null);
         return failure(w, baseUri, state, "context state " + state + " (now " + context.getState() + ")"
                 + (cause == null ? "" : " (" + cause + ")"), cause);
@@ -141,7 +129,12 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
     protected void stopContainer() throws Exception {
         try {
             if (tomcat != null) {
-                tomcat.stop();
+                LOADER_LOG.addHandler(stopWarnings);
+                try {
+                    tomcat.stop();
+                } finally {
+                    LOADER_LOG.removeHandler(stopWarnings);
+                }
                 tomcat.destroy();
             }
         } finally {
@@ -154,6 +147,38 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
                 }
             });
             TempFiles.deleteRecursively(baseDir);
+        }
+    }
+
+    /**
+     * After {@link #close()}: what Tomcat warned of while stopping the webapps, e.g. "The web application
+     * [x] appears to have started a thread named [y] but has failed to stop it" (a class-loader leak).
+     */
+    public List<String> leakWarnings() {
+        return stopWarnings.records.stream().map(LogRecord::getMessage).toList();
+    }
+
+    /** Keeps the records a logger (and its children) publishes at or above a level while it is attached. */
+    private static final class LogCollector extends Handler {
+        final Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
+
+        LogCollector(Level level) {
+            setLevel(level);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (isLoggable(r)) {
+                records.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
