@@ -42,6 +42,14 @@ public final class ConfigLoader {
         return load(System.getProperty(PROPERTY), System.getenv(), contextParameter);
     }
 
+    /**
+     * Loads {@code location}: with {@code explicit}, that file (environment overrides still apply);
+     * else as {@link #load(String)} with {@code location} as the context parameter.
+     */
+    public static ServiceConfig load(String location, boolean explicit) {
+        return explicit ? load(location, System.getenv(), null) : load(location);
+    }
+
     static ServiceConfig load(String property, Map<String, String> env, String contextParameter) {
         String location = firstNonBlank(property, env.get(ENV), contextParameter);
         ObjectNode root = location == null ? readBuiltIn() : readFile(Path.of(location.trim()));

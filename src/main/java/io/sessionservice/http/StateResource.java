@@ -1,6 +1,7 @@
 package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.DELETE;
@@ -51,9 +52,15 @@ public class StateResource {
 
     @GET
     @Path("validate")
-    public Response validate(@HeaderParam(TOKEN_HEADER) String token) {
+    public Response validate(@HeaderParam(TOKEN_HEADER) String token,
+                             @HeaderParam("x-include-session") String includeSession) {
         Session s = live(token, ServiceRuntime.from(context).sessions().validate(requireToken(token)));
-        return ok(Representations.validation(s));
+        ObjectNode body = Representations.validation(s);
+        if ("true".equalsIgnoreCase(includeSession)) {
+            // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner).
+            body.set("Session", s.data().deepCopy());
+        }
+        return ok(body);
     }
 
     @PUT

@@ -505,7 +505,8 @@ class OpenApiDocumentTest {
             parameters(e).stream().filter(p -> p.path("in").asText().equals("header"))
                     .forEach(p -> headers.add(p.path("name").asText()));
         }
-        assertEquals(new TreeSet<>(Set.of("x-key", "x-session-token", "x-ttl")), headers);
+        // x-include-session: the opt-in extension of GET /validate that SessionAuthFilter's remote mode uses.
+        assertEquals(new TreeSet<>(Set.of("x-key", "x-session-token", "x-ttl", "x-include-session")), headers);
     }
 
     @Test
@@ -550,7 +551,11 @@ class OpenApiDocumentTest {
         JsonNode schemas = doc.path("components").path("schemas");
         assertEquals(Set.of("user_id", "token", "ttl", "created_at", "expired_at"),
                 names(schemas.path("UserSession").path("properties")));
-        assertEquals(Set.of("IsValid", "Expires", "Ttl"), names(schemas.path("Validation").path("properties")));
+        // Session: only with x-include-session (SessionAuthFilter's remote mode); the spec's three stay required.
+        assertEquals(Set.of("IsValid", "Expires", "Ttl", "Session"), names(schemas.path("Validation").path("properties")));
+        Set<String> required = new TreeSet<>();
+        schemas.path("Validation").path("required").forEach(n -> required.add(n.asText()));
+        assertEquals(Set.of("IsValid", "Expires", "Ttl"), required);
         assertEquals(Set.of("code", "message"), names(schemas.path("StateError").path("properties")));
         assertEquals(Set.of("success", "message"), names(schemas.path("UserError").path("properties")));
         assertTrue(names(schemas.path("StateSession").path("properties")).containsAll(Set.of("xSessionToken", "Expires", "Ttl")));

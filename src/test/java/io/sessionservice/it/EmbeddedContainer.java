@@ -1,20 +1,26 @@
 package io.sessionservice.it;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A servlet container running inside the test JVM that deploys one WAR file, the way an operator
- * would: the real {@code session-service.war}, not the classes on the test classpath.
+ * A servlet container running inside the test JVM that deploys webapps the way an operator would: the
+ * real {@code session-service.war}, not the classes on the test classpath, and beside it, when a test
+ * asks, other webapps (WAR files or unpacked directories) and jars on the container's shared class path.
  *
- * <p>Both implementations bind 127.0.0.1 on an ephemeral port (several builds share the machine) and
- * give the webapp a parent class loader that exposes only the Servlet API and the container itself
- * ({@link ContainerClassLoader}), so the webapp runs on the jars in its {@code WEB-INF/lib} exactly as
- * in a standalone Tomcat or Jetty, whatever else the test classpath holds.
+ * <p>Both implementations bind 127.0.0.1, on an ephemeral port unless the test picks one (several builds
+ * share the machine), and give every webapp a parent class loader that exposes only the Servlet API and
+ * the container itself ({@link ContainerClassLoader}), plus the shared jars, so a webapp runs on the jars
+ * in its {@code WEB-INF/lib} exactly as in a standalone Tomcat or Jetty, whatever else the test classpath
+ * holds.
  *
- * <p>One instance deploys one WAR once; {@link #close()} stops the container and deletes its files.
+ * <p>One instance starts once: either {@link #deploy} (one WAR) or {@link #addWebapp} calls then
+ * {@link #start()}. {@link #close()} stops the container and deletes its files.
  */
 public interface EmbeddedContainer extends AutoCloseable {
 
@@ -24,16 +30,40 @@ public interface EmbeddedContainer extends AutoCloseable {
     /** For messages: "Tomcat 10.1.59", "Jetty 12.1.12 (ee10)". */
     String name();
 
+    /** Binds this port instead of an ephemeral one, for webapps that must know a URL before the start. */
+    EmbeddedContainer port(int port);
+
     /**
-     * Starts the container and deploys {@code war} at {@code contextPath} ({@code ""} or {@code "/"} for
-     * the root, else {@code "/name"}) with these servlet context init parameters.
+     * Puts these jars on the container's shared class path (Tomcat's {@code lib/}, Jetty's
+     * {@code lib/ext}): a loader over them is the parent of every webapp's loader.
+     */
+    EmbeddedContainer sharedJars(List<Path> jars);
+
+    /**
+     * Adds a webapp to start with the container: a WAR file or an unpacked webapp directory at
+     * {@code contextPath} ({@code ""} or {@code "/"} for the root, else {@code "/name"}) with these
+     * servlet context init parameters.
+     */
+    EmbeddedContainer addWebapp(Path warOrDirectory, String contextPath, Map<String, String> contextParameters);
+
+    /** Starts the container and the webapps added. A webapp that fails to start does not stop the others. */
+    void start() throws Exception;
+
+    /**
+     * The base URI of a webapp that started, ending in {@code /}; resolve paths against it.
      *
-     * @return the webapp's base URI, ending in {@code /}; resolve API paths against it
-     * @throws DeploymentFailedException when the webapp did not start; the container keeps serving
+     * @throws DeploymentFailedException when that webapp did not start; the container keeps serving
      *                                   (so a test can probe {@link DeploymentFailedException#baseUri()})
      *                                   until {@link #close()}
      */
-    URI deploy(Path war, String contextPath, Map<String, String> contextParameters) throws Exception;
+    URI baseUri(String contextPath) throws DeploymentFailedException;
+
+    /** Starts the container with this one WAR: {@link #addWebapp}, {@link #start()}, {@link #baseUri}. */
+    default URI deploy(Path war, String contextPath, Map<String, String> contextParameters) throws Exception {
+        addWebapp(war, contextPath, contextParameters);
+        start();
+        return baseUri(contextPath);
+    }
 
     /** Stops the container and removes its working files. Safe to call after a failed deploy. */
     @Override
@@ -50,16 +80,10 @@ public interface EmbeddedContainer extends AutoCloseable {
         return war;
     }
 
-    /** "" for the root context, else "/name" without a trailing slash. */
-    static String normalizeContextPath(String contextPath) {
-        if (contextPath == null || contextPath.isEmpty() || contextPath.equals("/")) {
-            return "";
+    /** A port nothing listens on at the moment (for {@link #port(int)}, or as a dead address). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
-        String p = contextPath.startsWith("/") ? contextPath : "/" + contextPath;
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    }
-
-    static URI baseUri(int port, String normalizedContextPath) {
-        return URI.create("http://127.0.0.1:" + port + normalizedContextPath + "/");
     }
 }

@@ -62,7 +62,19 @@ public final class Http {
      * @param headers name, value, name, value, …
      */
     public Reply send(String method, String path, Object body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15));
+        return send(method, base.resolve(path), path, body, headers);
+    }
+
+    /**
+     * GET {@code rawPath} appended to the base URI as written: {@code "public/../private"} reaches the server
+     * with its dot segments ({@link #send} resolves the path, which removes them; java.net.http does not).
+     */
+    public Reply getRaw(String rawPath, String... headers) {
+        return send("GET", URI.create(base + rawPath), rawPath, null, headers);
+    }
+
+    private Reply send(String method, URI target, String path, Object body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(15));
         boolean contentType = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
@@ -93,7 +105,7 @@ public final class Http {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted: " + method + " " + path, e);
         } catch (Exception e) {
-            throw new AssertionError("Request failed: " + method + " " + base.resolve(path) + ": " + e, e);
+            throw new AssertionError("Request failed: " + method + " " + target + ": " + e, e);
         }
     }
 

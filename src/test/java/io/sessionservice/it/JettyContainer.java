@@ -3,19 +3,22 @@ package io.sessionservice.it;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Jetty;
 
-/** Embedded Jetty 12 (ee10 environment) deploying the WAR file (extracted into a temporary directory). */
-public final class JettyContainer implements EmbeddedContainer {
+/** Embedded Jetty 12 (ee10 environment) deploying WAR files (extracted into a temporary directory) and webapp directories. */
+public final class JettyContainer extends AbstractEmbeddedContainer {
 
+    private final Map<Webapp, WebAppContext> contexts = new HashMap<>();
     private Path tempDir;
     private Server server;
-    private WebAppContext webApp;
 
     @Override
     public String name() {
@@ -23,43 +26,51 @@ public final class JettyContainer implements EmbeddedContainer {
     }
 
     @Override
-    public URI deploy(Path war, String contextPath, Map<String, String> contextParameters) throws Exception {
-        if (server != null) {
-            throw new IllegalStateException("This container already deployed a WAR");
-        }
-        String path = EmbeddedContainer.normalizeContextPath(contextPath);
-        tempDir = Files.createTempDirectory("session-it-jetty-");
-
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        webApp = new WebAppContext();
-        webApp.setContextPath(path.isEmpty() ? "/" : path);
-        webApp.setWar(war.toAbsolutePath().toString());
-        webApp.setTempDirectory(tempDir.toFile());
-        webApp.setParentLoaderPriority(false); // servlet-spec order: WEB-INF first
-        webApp.setClassLoader(new WebAppClassLoader(ContainerClassLoader.forJetty(), webApp));
-        // Report a failed webapp through its state (checked below), as Tomcat does, not by failing the server.
-        webApp.setThrowUnavailableOnStartupException(false);
-        contextParameters.forEach(webApp::setInitParameter);
-        server.setHandler(webApp);
-
-        server.start();
-        URI base = EmbeddedContainer.baseUri(connector.getLocalPort(), path);
-        Throwable failure = webApp.getUnavailableException();
-        if (failure != null || !webApp.isAvailable() || !webApp.isStarted()) {
-            String state = webApp.isFailed() ? "FAILED" : "UNAVAILABLE";
-            throw new DeploymentFailedException(name() + " did not start " + war.getFileName() + " at '" + path
-                    + "': webapp " + state + (failure == null ? "" : " (" + failure + ")"), base, state, failure);
-        }
-        return base;
+    protected ClassLoader containerLoader() {
+        return ContainerClassLoader.forJetty();
     }
 
     @Override
-    public void close() throws Exception {
+    protected int startContainer(List<Webapp> webapps, ClassLoader parentLoader, int port) throws Exception {
+        tempDir = Files.createTempDirectory("session-it-jetty-");
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ContextHandlerCollection handlers = new ContextHandlerCollection();
+        for (Webapp w : webapps) {
+            WebAppContext webApp = new WebAppContext();
+            webApp.setContextPath(w.contextPath().isEmpty() ? "/" : w.contextPath());
+            webApp.setWar(w.source().toString());
+            webApp.setTempDirectory(Files.createDirectories(tempDir.resolve("webapp-" + contexts.size())).toFile());
+            webApp.setParentLoaderPriority(false); // servlet-spec order: WEB-INF first
+            webApp.setClassLoader(new WebAppClassLoader(parentLoader, webApp));
+            // Report a failed webapp through its state (see failureOf), as Tomcat does, not by failing the server.
+            webApp.setThrowUnavailableOnStartupException(false);
+            w.contextParameters().forEach(webApp::setInitParameter);
+            contexts.put(w, webApp);
+            handlers.addHandler(webApp);
+        }
+        server.setHandler(handlers);
+        server.start();
+        return connector.getLocalPort();
+    }
+
+    @Override
+    protected DeploymentFailedException failureOf(Webapp w, URI baseUri) {
+        WebAppContext webApp = contexts.get(w);
+        Throwable failure = webApp.getUnavailableException();
+        if (failure == null && webApp.isAvailable() && webApp.isStarted()) {
+            return null;
+        }
+        String state = webApp.isFailed() ? "FAILED" : "UNAVAILABLE";
+        return failure(w, baseUri, state, "webapp " + state + (failure == null ? "" : " (" + failure + ")"), failure);
+    }
+
+    @Override
+    protected void stopContainer() throws Exception {
         try {
             if (server != null) {
                 server.stop();

@@ -1,0 +1,203 @@
+package io.sessionservice.filter;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.config.ConfigException;
+import io.sessionservice.config.ConfigLoader;
+import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.Tokens;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits only requests that carry a live session token; for another webapp in the same container.
+ * Init-parameters (SPEC §8): {@code mode} ({@code store} | {@code remote}), {@code serviceUrl},
+ * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}.
+ *
+ * <p>An admitted request carries an {@link AuthenticatedSession} in the attribute
+ * {@link #SESSION_ATTRIBUTE}, and {@code getUserPrincipal()} / {@code getRemoteUser()} return the
+ * session's user id. A refused one gets the state API's 401 body; store trouble a 503.
+ */
+public class SessionAuthFilter extends HttpFilter {
+
+    public static final String SESSION_ATTRIBUTE = "io.sessionservice.session";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionAuthFilter.class);
+
+    private TokenValidator validator;
+    private String headerName;
+    private String cookieName;
+    private List<String> excludePaths;
+    private boolean touch;
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        headerName = param(config, "headerName", "x-session-token");
+        cookieName = param(config, "cookieName", null);
+        touch = Boolean.parseBoolean(param(config, "touch", "false"));
+        excludePaths = Arrays.stream(param(config, "excludePaths", "").split(","))
+                .map(String::trim).filter(p -> !p.isEmpty())
+                .map(p -> p.startsWith("/") ? p : "/" + p)
+                .toList();
+        String mode = param(config, "mode", "store");
+        try {
+            validator = switch (mode) {
+                case "store" -> new StoreTokenValidator(storeConfig(config));
+                case "remote" -> remote(config);
+                default -> throw new ConfigException("SessionAuthFilter mode must be 'store' or 'remote', not '" + mode + "'");
+            };
+        } catch (ConfigException e) {
+            LOG.error("SessionAuthFilter cannot start: {}", e.getMessage());
+            throw new ServletException("SessionAuthFilter cannot start: " + e.getMessage(), e);
+        }
+        LOG.info("SessionAuthFilter protecting {} in mode {} (header {}{}, excluded {}, touch {})",
+                config.getServletContext().getContextPath().isEmpty() ? "/" : config.getServletContext().getContextPath(),
+                mode, headerName, cookieName == null ? "" : ", cookie " + cookieName, excludePaths, touch);
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (isExcluded(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String token = token(request);
+        if (token == null) {
+            refuse(response, 401, "Header " + headerName + " is missing");
+            return;
+        }
+        Optional<AuthenticatedSession> session;
+        try {
+            session = validator.validate(token, touch);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Cannot validate session {}: {}", Tokens.fingerprint(token), e.getMessage());
+            response.setHeader("Retry-After", "1");
+            refuse(response, 503, "Session store is unavailable; retry shortly");
+            return;
+        }
+        if (session.isEmpty()) {
+            refuse(response, 401, "Session with token:'" + token + "' was not found");
+            return;
+        }
+        request.setAttribute(SESSION_ATTRIBUTE, session.get());
+        chain.doFilter(new AuthenticatedRequest(request, session.get().userId()), response);
+    }
+
+    @Override
+    public void destroy() {
+        if (validator != null) {
+            validator.close();
+        }
+    }
+
+    private String token(HttpServletRequest request) {
+        String header = request.getHeader(headerName);
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        if (cookieName != null && request.getCookies() != null) {
+            for (Cookie c : request.getCookies()) {
+                if (cookieName.equals(c.getName()) && c.getValue() != null && !c.getValue().isEmpty()) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Path prefixes match whole segments: "/public" excludes "/public" and "/public/x", not "/publicity". */
+    private boolean isExcluded(HttpServletRequest request) {
+        if (excludePaths.isEmpty()) {
+            return false;
+        }
+        // Servlet path + path info are decoded and normalised by the container ("/public/../x" is "/x").
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        for (String prefix : excludePaths) {
+            String dir = prefix.endsWith("/") ? prefix : prefix + "/";
+            if (path.equals(prefix) || path.startsWith(dir)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("code", status == 401 ? "UnauthorizedError" : "ServiceUnavailableError")
+                .put("message", message);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static ServiceConfig storeConfig(FilterConfig config) {
+        String file = param(config, "config", null);
+        // An explicit file wins; else the service's own resolution, context parameter included.
+        return ConfigLoader.load(file != null ? file : config.getServletContext().getInitParameter(ConfigLoader.PROPERTY),
+                file != null);
+    }
+
+    private static TokenValidator remote(FilterConfig config) {
+        String url = param(config, "serviceUrl", null);
+        if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+            throw new ConfigException("SessionAuthFilter mode 'remote' needs serviceUrl, the service's base URL "
+                    + "(e.g. http://localhost:8080/sessions)");
+        }
+        String timeoutMs = param(config, "timeoutMs", Long.toString(ServiceConfig.DEFAULT_TIMEOUT_MS));
+        return new RemoteTokenValidator(url, Duration.ofMillis(Long.parseLong(timeoutMs)));
+    }
+
+    private static String param(FilterConfig config, String name, String fallback) {
+        String v = config.getInitParameter(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    /** The request as the protected webapp sees it: the session's user is its principal. */
+    private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+        private final String userId;
+
+        AuthenticatedRequest(HttpServletRequest request, String userId) {
+            super(request);
+            this.userId = userId;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return userId;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return userId == null ? null : new SessionPrincipal(userId);
+        }
+
+        @Override
+        public String getAuthType() {
+            return "SESSION_TOKEN";
+        }
+    }
+
+    /** The principal of an admitted request: the session's user id. */
+    public record SessionPrincipal(String getName) implements Principal {
+    }
+}

@@ -1,0 +1,349 @@
+package io.sessionservice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.it.Http.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SessionAuthFilter (SPEC §8) in a real container: the service WAR at {@value #SERVICE} (Redis store at
+ * 127.0.0.1:6379 under a key prefix of this run's own) and, beside it in the same container, small
+ * protected webapps ({@link ProtectedWebapp}) that admit only tokens the service made.
+ *
+ * <p>The filter runs in both modes, from each webapp's {@code WEB-INF/lib} and from the container's shared
+ * class path, configured by web.xml and by {@code ServletContext.addFilter}: the {@link #guarded()} webapps,
+ * which all take cookie {@code sid} and exclude {@code /public}. Other webapps each show one thing: touch,
+ * a custom header, a dead store or service, a misconfiguration. Remote mode asks the service over HTTP, so
+ * the container binds a port chosen before the start (the URL is in those webapps' web.xml).
+ *
+ * <p>One container per class; every test makes its own users and tokens. The only wait is one 1.2 s sleep.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AbstractSessionAuthFilterIT {
+
+    static final String SERVICE = "/sessions";
+    private static final String KEY = "it-key-filter-0123456789abcdef";
+    private static final String CUSTOM_HEADER = "x-auth-token";
+
+    /** A protected webapp at {@code /name} with cookie "sid" and excluded "/public"; {@code loader} as WhoAmI tells it. */
+    record Guarded(String name, String loader) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Guarded> guarded() {
+        return Stream.of(new Guarded("store-lib", "webapp"), new Guarded("store-shared", "shared"),
+                new Guarded("remote-lib", "webapp"), new Guarded("remote-shared", "shared"),
+                new Guarded("remote-in-code", "webapp"));
+    }
+
+    private final String keyPrefix = "filter-it-" + UUID.randomUUID() + ":";
+    private final Map<String, Http> clients = new ConcurrentHashMap<>();
+    private Path dir;
+    private EmbeddedContainer container;
+    private Http service;
+
+    /** A new, not yet started container. */
+    protected abstract EmbeddedContainer newContainer();
+
+    /** After the container closed: fail if it saw webapps leave threads or references behind. */
+    protected void assertNothingLeftBehind(EmbeddedContainer closed) {
+    }
+
+    @BeforeAll
+    final void deploy() throws Exception {
+        dir = Files.createTempDirectory("session-it-filter-");
+        int port = EmbeddedContainer.freePort();
+        String deadPort = Integer.toString(EmbeddedContainer.freePort()); // nothing listens there
+        String serviceUrl = "http://127.0.0.1:" + port + SERVICE + "/";
+        String config = config("service.json", "redis://127.0.0.1:6379", 2000);
+        container = newContainer().port(port).sharedJars(ProtectedWebapp.filterJars())
+                .addWebapp(EmbeddedContainer.builtWar(), SERVICE, Map.of(EmbeddedContainer.CONFIG_PARAMETER, config));
+
+        add("store-lib", guardedApp("store").param("config", config).withFilterJarsInWebInfLib());
+        // No "config": the filter finds the file as the service does, here by the context parameter.
+        add("store-shared", guardedApp("store"), Map.of(EmbeddedContainer.CONFIG_PARAMETER, config));
+        add("remote-lib", guardedApp("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib());
+        add("remote-shared", guardedApp("remote").param("serviceUrl", serviceUrl));
+        add("remote-in-code", guardedApp("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib()
+                .registeredInCode());
+
+        add("store-touch", filtered("store").param("config", config).param("touch", "true"));
+        add("remote-touch", filtered("remote").param("serviceUrl", serviceUrl).param("touch", "true"));
+        add("custom-header", filtered("store").param("config", config).param("headerName", CUSTOM_HEADER));
+        add("store-dead", filtered("store").param("config", config("dead-redis.json", "redis://127.0.0.1:" + deadPort, 500)));
+        add("remote-dead", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + deadPort + SERVICE + "/")
+                .param("timeoutMs", "500"));
+        add("remote-no-service", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + port + "/no-such-service/"));
+        add("misconfigured", filtered("store").param("config", config("memory.json", null, 2000)));
+
+        container.start();
+        service = new Http(container.baseUri(SERVICE));
+    }
+
+    @AfterAll
+    final void undeploy() throws Exception {
+        try {
+            if (container != null) {
+                container.close();
+                assertNothingLeftBehind(container);
+            }
+        } finally {
+            TempFiles.deleteRecursively(dir);
+        }
+    }
+
+    // ------------------------------------------------------------------ admitted
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void admitsStateAndUserTokensWithTheUserAsPrincipal(Guarded app) {
+        String stateUser = newUser();
+        assertAdmitted(stateUser, app, app(app.name()).get("page", "x-session-token", stateToken(stateUser)));
+        String user = newUser();
+        assertAdmitted(user, app, app(app.name()).get("page/sub?q=1", "x-session-token", userToken(user)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void theCookieCarriesATokenAndTheHeaderWinsOverIt(Guarded app) {
+        String cookieUser = newUser();
+        String headerUser = newUser();
+        String cookieToken = stateToken(cookieUser);
+        Http http = app(app.name());
+
+        assertAdmitted(cookieUser, app, http.get("page", "Cookie", "other=x; sid=" + cookieToken));
+        assertAdmitted(headerUser, app, http.get("page", "x-session-token", userToken(headerUser),
+                "Cookie", "sid=" + cookieToken));
+        String unknown = unknownToken();
+        assertRefused("Session with token:'" + unknown + "' was not found",
+                http.get("page", "x-session-token", unknown, "Cookie", "sid=" + cookieToken));
+        assertRefused("Header x-session-token is missing", http.get("page", "Cookie", "session=" + cookieToken));
+    }
+
+    // ------------------------------------------------------------------ refused
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void refusesAMissingOrUnknownToken(Guarded app) {
+        Http http = app(app.name());
+        assertRefused("Header x-session-token is missing", http.get("page"));
+        assertRefused("Header x-session-token is missing", http.get("", "x-session-token", ""));
+        String unknown = unknownToken();
+        assertRefused("Session with token:'" + unknown + "' was not found", http.get("page", "x-session-token", unknown));
+        assertRefused("Session with token:'short' was not found", http.get("page", "x-session-token", "short"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void refusesADeletedToken(Guarded app) {
+        Http http = app(app.name());
+        String stateToken = stateToken(newUser());
+        ok(http.get("page", "x-session-token", stateToken));
+        assertTrue(ok(service.delete("", "x-session-token", stateToken)).get("Deleted").asBoolean());
+        assertRefused("Session with token:'" + stateToken + "' was not found", http.get("page", "x-session-token", stateToken));
+
+        String user = newUser();
+        String userToken = userToken(user);
+        ok(http.get("page", "x-session-token", userToken));
+        ok(service.delete("sessions?" + Http.query("user_id", user), "x-key", KEY));
+        assertRefused("Session with token:'" + userToken + "' was not found", http.get("page", "x-session-token", userToken));
+    }
+
+    /** Expiry and touch both need time to pass: one sleep serves both. */
+    @Test
+    void afterTheirTtlTokensAreRefusedAndOnlyTouchExtendsASlidingExpiry() throws InterruptedException {
+        String expiring = ok(service.post("", "{}", "x-key", KEY, "x-ttl", "1")).get("xSessionToken").asText();
+        List<String> sliding = Stream.generate(() -> stateToken(newUser())).limit(3).toList();
+        String absolute = userToken(newUser());
+        List<String> watched = Stream.concat(sliding.stream(), Stream.of(absolute)).toList();
+        Map<String, Instant> before = expiries(watched);
+
+        Thread.sleep(1200);
+        guarded().forEach(app -> assertRefused("Session with token:'" + expiring + "' was not found",
+                app(app.name()).get("page", "x-session-token", expiring)));
+        ok(app("store-touch").get("page", "x-session-token", sliding.get(0)));
+        ok(app("remote-touch").get("page", "x-session-token", sliding.get(1)));
+        ok(app("store-lib").get("page", "x-session-token", sliding.get(2))); // touch defaults to false
+        ok(app("remote-lib").get("page", "x-session-token", sliding.get(2)));
+        ok(app("store-touch").get("page", "x-session-token", absolute)); // a user-API session never slides
+        ok(app("remote-touch").get("page", "x-session-token", absolute));
+
+        Map<String, Instant> after = expiries(watched);
+        for (String touched : sliding.subList(0, 2)) {
+            Duration extended = Duration.between(before.get(touched), after.get(touched));
+            assertTrue(extended.compareTo(Duration.ofMillis(1200)) >= 0, "touch extended the expiry by only " + extended);
+        }
+        assertEquals(before.get(sliding.get(2)), after.get(sliding.get(2)), "extended without touch");
+        assertEquals(before.get(absolute), after.get(absolute), "an absolute expiry moved");
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void excludedPathsNeedNoTokenAndDotSegmentsDoNotEscapeTheFilter(Guarded app) {
+        Http http = app(app.name());
+        for (String path : List.of("public", "public/", "public/x/y")) {
+            JsonNode who = ok(http.get(path));
+            assertFalse(who.get("hasSession").asBoolean(), path);
+            assertTrue(who.get("remoteUser").isNull(), path);
+        }
+        assertRefused("Header x-session-token is missing", http.get("publicity"));
+        assertRefused("Header x-session-token is missing", http.get("Public"));
+        assertRefused("Header x-session-token is missing", http.getRaw("public/../private"));
+        for (String raw : List.of("public/./../private", "public/%2e%2e/private", "public/..;/private", "public/%2E%2E/x")) {
+            Reply r = http.getRaw(raw);
+            assertTrue(r.status() == 400 || r.status() == 401, () -> raw + " reached the webapp: " + r);
+        }
+    }
+
+    @Test
+    void theHeaderNameIsConfigurable() {
+        String user = newUser();
+        String token = stateToken(user);
+        JsonNode who = ok(app("custom-header").get("page", CUSTOM_HEADER, token));
+        assertEquals(user, who.get("principal").asText());
+        assertRefused("Header " + CUSTOM_HEADER + " is missing", app("custom-header").get("page", "x-session-token", token));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"store-dead", "remote-dead", "remote-no-service"})
+    void storeOrServiceTroubleIs503WithRetryAfter(String name) {
+        Reply r = app(name).get("page", "x-session-token", stateToken(newUser()));
+        assertEquals(503, r.status(), r::toString);
+        assertNotNull(r.header("Retry-After"), () -> r + " has no Retry-After");
+        assertEquals("ServiceUnavailableError", r.json().get("code").asText(), r::toString);
+        assertFalse(r.json().get("message").asText().isBlank(), r::toString);
+        assertRefused("Header x-session-token is missing", app(name).get("page"));
+    }
+
+    @Test
+    void storeModeWithTheMemoryStoreFailsItsWebappsStart() {
+        DeploymentFailedException failure = assertThrows(DeploymentFailedException.class,
+                () -> container.baseUri("/misconfigured"));
+        assertTrue(List.of("FAILED", "UNAVAILABLE").contains(failure.state()), failure::getMessage);
+        String why = messages(failure.getCause());
+        assertTrue(why.contains("SessionAuthFilter") && why.contains("'memory'") && why.contains("remote"), why);
+
+        Reply r = new Http(failure.baseUri()).get("page", "x-session-token", stateToken(newUser()));
+        assertTrue(r.status() == 404 || r.status() == 503, () -> "served by a failed webapp: " + r);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static ProtectedWebapp filtered(String mode) {
+        return new ProtectedWebapp().param("mode", mode);
+    }
+
+    private static ProtectedWebapp guardedApp(String mode) {
+        return filtered(mode).param("cookieName", "sid").param("excludePaths", "/public");
+    }
+
+    private void add(String name, ProtectedWebapp app) {
+        add(name, app, Map.of());
+    }
+
+    private void add(String name, ProtectedWebapp app, Map<String, String> contextParameters) {
+        container.addWebapp(app.writeTo(dir, name), "/" + name, contextParameters);
+    }
+
+    /** A service config file: Redis at {@code redisUrl} under this run's prefix, or the memory store when null. */
+    private String config(String file, String redisUrl, int timeoutMs) throws Exception {
+        ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 3600);
+        config.putObject("credentials").putArray("keys").add(KEY);
+        ObjectNode repository = config.putObject("repository").put("timeoutMs", timeoutMs);
+        if (redisUrl == null) {
+            repository.put("type", "memory");
+        } else {
+            repository.put("type", "redis").putObject("redis").put("url", redisUrl).put("keyPrefix", keyPrefix);
+        }
+        return Files.writeString(dir.resolve(file), Http.JSON.writeValueAsString(config)).toString();
+    }
+
+    private Http app(String name) {
+        return clients.computeIfAbsent(name, n -> {
+            try {
+                return new Http(container.baseUri("/" + n));
+            } catch (DeploymentFailedException e) {
+                throw new AssertionError(e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String newUser() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    private static String unknownToken() {
+        return "unknown-" + UUID.randomUUID();
+    }
+
+    /** A sliding session made by the state API (POST /) for {@code user}. */
+    private String stateToken(String user) {
+        return ok(service.post("", "{\"AccountId\":\"" + user + "\"}", "x-key", KEY)).get("xSessionToken").asText();
+    }
+
+    /** An absolute session made by the user-session API (POST /create) for {@code user}. */
+    private String userToken(String user) {
+        return ok(service.post("create", "{\"user_id\":\"" + user + "\",\"ttl\":\"1h\"}", "x-key", KEY))
+                .get("message").get("token").asText();
+    }
+
+    /** Each token's Expires as the service's GET /validate (which does not extend) reports it. */
+    private Map<String, Instant> expiries(List<String> tokens) {
+        return tokens.stream().collect(Collectors.toMap(t -> t,
+                t -> Instant.parse(ok(service.get("validate", "x-session-token", t)).get("Expires").asText())));
+    }
+
+    private static void assertAdmitted(String user, Guarded app, Reply r) {
+        JsonNode who = ok(r);
+        assertEquals(user, who.get("remoteUser").asText(), r::toString);
+        assertEquals(user, who.get("principal").asText(), r::toString);
+        assertEquals(user, who.get("attributeUser").asText(), r::toString);
+        assertEquals(app.loader(), who.get("filterLoader").asText(), r::toString);
+    }
+
+    private static void assertRefused(String message, Reply r) {
+        assertEquals(401, r.status(), r::toString);
+        assertTrue(String.valueOf(r.header("Content-Type")).startsWith("application/json"), r::toString);
+        assertEquals(Http.JSON.createObjectNode().put("code", "UnauthorizedError").put("message", message), r.json());
+    }
+
+    private static JsonNode ok(Reply r) {
+        assertEquals(200, r.status(), r::toString);
+        return r.json();
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c).append(" / ");
+        }
+        return all.toString();
+    }
+}

@@ -1,0 +1,119 @@
+package io.sessionservice.it;
+
+import io.sessionservice.it.protectedapp.AddFilterListener;
+import io.sessionservice.it.protectedapp.WhoAmIServlet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Builds the small webapp that SessionAuthFilter protects in the ITs: {@link WhoAmIServlet} on every
+ * path, the filter in front of it configured by web.xml init-parameters (or, when asked, registered in
+ * code by {@link AddFilterListener}), and, when asked, the filter's jars in its own WEB-INF/lib (else
+ * the container must provide them in its shared lib).
+ */
+public final class ProtectedWebapp {
+
+    private final Map<String, String> filterParameters = new LinkedHashMap<>();
+    private boolean filterJarsInWebInfLib;
+    private boolean registeredInCode;
+
+    public ProtectedWebapp param(String name, String value) {
+        filterParameters.put(name, value);
+        return this;
+    }
+
+    /** Put session-service-classes.jar and target/filter-lib/*.jar into WEB-INF/lib. */
+    public ProtectedWebapp withFilterJarsInWebInfLib() {
+        filterJarsInWebInfLib = true;
+        return this;
+    }
+
+    /** No filter in web.xml: {@link AddFilterListener} calls {@code ServletContext.addFilter} at start. */
+    public ProtectedWebapp registeredInCode() {
+        registeredInCode = true;
+        return this;
+    }
+
+    /** Writes the webapp directory under {@code parent} and returns it. */
+    public Path writeTo(Path parent, String name) {
+        try {
+            Path root = Files.createDirectories(parent.resolve(name));
+            Path webInf = Files.createDirectories(root.resolve("WEB-INF"));
+            Files.writeString(webInf.resolve("web.xml"), webXml());
+            copyClass(WhoAmIServlet.class, webInf.resolve("classes"));
+            if (registeredInCode) {
+                copyClass(AddFilterListener.class, webInf.resolve("classes"));
+            }
+            if (filterJarsInWebInfLib) {
+                Path lib = Files.createDirectories(webInf.resolve("lib"));
+                for (Path jar : filterJars()) {
+                    Files.copy(jar, lib.resolve(jar.getFileName()));
+                }
+            }
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The filter's jars as the build made them: the classes jar and target/filter-lib. */
+    public static List<Path> filterJars() {
+        Path classesJar = Path.of(System.getProperty("session.classesJar", "target/session-service-classes.jar"));
+        Path lib = Path.of(System.getProperty("session.filterLib", "target/filter-lib"));
+        try (Stream<Path> jars = Files.list(lib)) {
+            return Stream.concat(Stream.of(classesJar), jars.filter(p -> p.toString().endsWith(".jar")).sorted())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No filter-lib at " + lib + ": run through `mvn verify`", e);
+        }
+    }
+
+    private static void copyClass(Class<?> type, Path classes) throws IOException {
+        String classFile = type.getName().replace('.', '/') + ".class";
+        Path target = classes.resolve(classFile);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
+            Files.copy(in, target);
+        }
+    }
+
+    private String webXml() {
+        StringBuilder params = new StringBuilder();
+        filterParameters.forEach((k, v) -> params.append(registeredInCode
+                ? "  <context-param><param-name>" + AddFilterListener.PARAMETER_PREFIX + k
+                        + "</param-name><param-value>" + v + "</param-value></context-param>\n"
+                : "    <init-param><param-name>" + k + "</param-name><param-value>" + v + "</param-value></init-param>\n"));
+        String filter = registeredInCode
+                ? params + "  <listener><listener-class>" + AddFilterListener.class.getName() + "</listener-class></listener>\n"
+                : """
+                  <filter>
+                    <filter-name>session-auth</filter-name>
+                    <filter-class>io.sessionservice.filter.SessionAuthFilter</filter-class>
+                %s  </filter>
+                  <filter-mapping>
+                    <filter-name>session-auth</filter-name>
+                    <url-pattern>/*</url-pattern>
+                  </filter-mapping>
+                """.formatted(params);
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
+                %s  <servlet>
+                    <servlet-name>whoami</servlet-name>
+                    <servlet-class>%s</servlet-class>
+                  </servlet>
+                  <servlet-mapping>
+                    <servlet-name>whoami</servlet-name>
+                    <url-pattern>/*</url-pattern>
+                  </servlet-mapping>
+                </web-app>
+                """.formatted(filter, WhoAmIServlet.class.getName());
+    }
+}
