@@ -78,8 +78,11 @@ final class RemoteTokenValidator implements TokenValidator {
             if (fromGet) {
                 data = ((ObjectNode) json).deepCopy();
                 data.remove(SessionService.SERVER_MANAGED);
+            } else if (json.get("Session") instanceof ObjectNode session) {
+                data = session;
             } else {
-                data = (ObjectNode) json.get("Session");
+                // A service from before the x-include-session extension: the token is live, the owner unknown.
+                data = Json.MAPPER.createObjectNode();
             }
             return new AuthenticatedSession(Session.userIdOf(data), data,
                     Timestamps.parse("Expires", json.get("Expires").asText()), json.get("Ttl").asLong());
