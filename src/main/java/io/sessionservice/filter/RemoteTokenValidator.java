@@ -43,7 +43,9 @@ final class RemoteTokenValidator implements TokenValidator {
         this.touchUri = URI.create(base);
         this.timeout = timeout;
         this.executor = Executors.newCachedThreadPool(RemoteTokenValidator::newThread);
-        this.client = withSystemContextLoader(() -> HttpClient.newBuilder()
+        // HTTP/1.1: the default (HTTP/2) tries an h2c upgrade on plain-HTTP connections, which costs
+        // milliseconds a request against a service that does not speak h2c (Tomcat and Jetty by default).
+        this.client = withSystemContextLoader(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout).executor(executor).build());
     }
 
@@ -131,8 +133,11 @@ final class RemoteTokenValidator implements TokenValidator {
             if (fromGet) {
                 data = ((ObjectNode) json).deepCopy();
                 data.remove(SessionService.SERVER_MANAGED);
+            } else if (json.get("Session") instanceof ObjectNode session) {
+                data = session;
             } else {
-                data = (ObjectNode) json.get("Session");
+                // A service from before the x-include-session extension: the token is live, the owner unknown.
+                data = Json.MAPPER.createObjectNode();
             }
             return new AuthenticatedSession(Session.userIdOf(data), data,
                     Timestamps.parse("Expires", json.get("Expires").asText()), json.get("Ttl").asLong());
