@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.store.TestClock;
 import io.sessionservice.store.memory.MemorySessionStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,14 +29,14 @@ class SessionServiceTest {
     static final String TOKEN = "client-token-0123456789";
     static final String OTHER_TOKEN = "another-token-9876543210";
 
-    MutableClock clock;
+    TestClock clock;
     MemorySessionStore store;
     SessionService service;
     Instant t0;
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock();
+        clock = new TestClock();
         store = new MemorySessionStore(clock);
         service = new SessionService(store, clock, DEFAULT_TTL, MAX_TTL);
         t0 = clock.instant();

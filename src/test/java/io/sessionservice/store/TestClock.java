@@ -21,6 +21,14 @@ public final class TestClock extends Clock {
         now.updateAndGet(t -> t.plus(d));
     }
 
+    public void advanceSeconds(long seconds) {
+        advance(Duration.ofSeconds(seconds));
+    }
+
+    public void advanceMillis(long millis) {
+        advance(Duration.ofMillis(millis));
+    }
+
     @Override
     public Instant instant() {
         return now.get();
