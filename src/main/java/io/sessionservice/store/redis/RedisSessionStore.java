@@ -32,6 +32,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -266,7 +267,10 @@ public final class RedisSessionStore implements SessionStore {
                 clustered.getClusterNodes().values().forEach(pool -> pool.clear());
             }
         }
-        return new StoreUnavailableException("Redis: " + e.getMessage(), e);
+        // A server's error reply can quote what it was sent (keys hold tokens): keep only its code (OOM, ERR, …).
+        String detail = e instanceof JedisDataException && e.getMessage() != null
+                ? "server error " + e.getMessage().split(" ", 2)[0] : e.getMessage();
+        return new StoreUnavailableException("Redis: " + detail, e);
     }
 
     private Optional<Session> settled(String token, Object reply) {
