@@ -162,20 +162,14 @@ interface StateApiTests extends HttpApiFixture {
     @ParameterizedTest
     @ValueSource(strings = {"[]", "[1,2]", "\"text\"", "42", "true", "null"})
     default void nonObjectBodyIs400(String body) {
-        String token = newStateToken();
-        assertStateError(createState(body), 400, "BadRequestError");
-        assertStateError(putState(token, body), 400, "BadRequestError");
-        assertStateError(patchState(token, body), 400, "BadRequestError");
+        assertEveryWriteRefuses(body);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"a\":", "{a:1}", "{'a':1}", "{\"a\":1}}", "{\"a\":1} {\"b\":2}", "{\"a\":1,}",
             "{\"a\":tru}", "nonsense", "{\"a\":\"unterminated}"})
     default void malformedJsonIs400(String body) {
-        String token = newStateToken();
-        assertStateError(createState(body), 400, "BadRequestError");
-        assertStateError(putState(token, body), 400, "BadRequestError");
-        assertStateError(patchState(token, body), 400, "BadRequestError");
+        assertEveryWriteRefuses(body);
     }
 
     @Test
@@ -286,9 +280,7 @@ interface StateApiTests extends HttpApiFixture {
         assertEquals(200, deleted.status(), deleted::toString);
         assertEquals(obj("{\"Deleted\":true}"), deleted.json());
 
-        Reply again = deleteState(token);
-        assertEquals(404, again.status(), again::toString);
-        assertEquals(obj("{\"Deleted\":false}"), again.json());
+        assertDeleteFindsNothing(token);
 
         assertUnknownToken(getState(token), token);
         assertUnknownToken(validate(token), token);
@@ -305,13 +297,7 @@ interface StateApiTests extends HttpApiFixture {
     @ParameterizedTest
     @MethodSource("unknownTokens")
     default void unknownTokenIs401WithTheExactBody(String token) {
-        assertUnknownToken(getState(token), token);
-        assertUnknownToken(validate(token), token);
-        assertUnknownToken(putState(token, "{\"a\":1}"), token);
-        assertUnknownToken(patchState(token, "{\"a\":1}"), token);
-        Reply deleted = deleteState(token);
-        assertEquals(404, deleted.status(), deleted::toString);
-        assertEquals(obj("{\"Deleted\":false}"), deleted.json());
+        assertNoOperationFinds(token);
     }
 
     @Test
@@ -337,13 +323,7 @@ interface StateApiTests extends HttpApiFixture {
         sleepUntil(last.plus(clockTolerance()).plusMillis(150));
 
         for (String token : List.of(stateToken, userToken)) {
-            assertUnknownToken(getState(token), token);
-            assertUnknownToken(validate(token), token);
-            assertUnknownToken(putState(token, "{\"a\":1}"), token);
-            assertUnknownToken(patchState(token, "{\"a\":1}"), token);
-            Reply deleted = deleteState(token);
-            assertEquals(404, deleted.status(), deleted::toString);
-            assertEquals(obj("{\"Deleted\":false}"), deleted.json());
+            assertNoOperationFinds(token);
             assertEquals("false", verifyAnswer(owner, token));
         }
         assertUserError(latest(owner), 404);
@@ -352,5 +332,34 @@ interface StateApiTests extends HttpApiFixture {
         assertEquals(stateToken, tokenOf(ok(createState(json("xSessionToken", stateToken)))),
                 "an expired session's token is free again");
         ok(deleteState(stateToken));
+    }
+
+    // ================================================================== checks
+
+    /** POST /, and PUT / and PATCH / of a live session, each refuse {@code body} with 400 BadRequestError. */
+    private void assertEveryWriteRefuses(String body) {
+        String token = newStateToken();
+        assertStateError(createState(body), 400, "BadRequestError");
+        assertStateError(putState(token, body), 400, "BadRequestError");
+        assertStateError(patchState(token, body), 400, "BadRequestError");
+    }
+
+    /**
+     * No operation finds a session for {@code token}: the exact 401 from GET /, GET /validate, PUT / and PATCH /,
+     * and 404 from DELETE /.
+     */
+    private void assertNoOperationFinds(String token) {
+        assertUnknownToken(getState(token), token);
+        assertUnknownToken(validate(token), token);
+        assertUnknownToken(putState(token, "{\"a\":1}"), token);
+        assertUnknownToken(patchState(token, "{\"a\":1}"), token);
+        assertDeleteFindsNothing(token);
+    }
+
+    /** DELETE / of a token that names no live session: 404 {"Deleted":false}. */
+    private void assertDeleteFindsNothing(String token) {
+        Reply deleted = deleteState(token);
+        assertEquals(404, deleted.status(), deleted::toString);
+        assertEquals(obj("{\"Deleted\":false}"), deleted.json());
     }
 }
