@@ -39,7 +39,7 @@ class JettyCouchbaseHttpApiIT extends AbstractHttpApiIT {
     }
 
     @Override
-    protected boolean interruptStore() {
+    public boolean interruptStore() {
         if (System.getenv("COUCHBASE_CONNECTION_STRING") != null) {
             return false;
         }
@@ -48,7 +48,7 @@ class JettyCouchbaseHttpApiIT extends AbstractHttpApiIT {
     }
 
     @Override
-    protected void restoreStore() {
+    public void restoreStore() {
         couchbase.resume();
     }
 }

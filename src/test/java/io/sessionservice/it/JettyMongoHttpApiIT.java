@@ -40,7 +40,7 @@ class JettyMongoHttpApiIT extends AbstractHttpApiIT {
     }
 
     @Override
-    protected boolean interruptStore() {
+    public boolean interruptStore() {
         if (System.getenv("MONGODB_URI") != null) {
             return false;
         }
@@ -49,7 +49,7 @@ class JettyMongoHttpApiIT extends AbstractHttpApiIT {
     }
 
     @Override
-    protected void restoreStore() {
+    public void restoreStore() {
         mongo = PipelineUpdateBackend.serve(port); // the same port, empty: this fake keeps nothing across a restart
     }
 }

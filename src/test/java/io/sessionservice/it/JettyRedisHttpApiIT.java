@@ -33,13 +33,13 @@ class JettyRedisHttpApiIT extends AbstractHttpApiIT {
     }
 
     @Override
-    protected boolean interruptStore() {
+    public boolean interruptStore() {
         redis.stop();
         return true;
     }
 
     @Override
-    protected void restoreStore() throws Exception {
+    public void restoreStore() throws Exception {
         redis.start();
     }
 }
