@@ -1,12 +1,11 @@
 package io.sessionservice.filter;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ConfigLoader;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.http.ErrorResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -81,7 +80,7 @@ public class SessionAuthFilter extends HttpFilter {
         }
         String token = token(request);
         if (token == null) {
-            refuse(response, 401, "Header " + headerName + " is missing");
+            refuse(response, 401, ErrorResponses.headerMissing(headerName));
             return;
         }
         Optional<AuthenticatedSession> session;
@@ -89,12 +88,12 @@ public class SessionAuthFilter extends HttpFilter {
             session = validator.validate(token, touch);
         } catch (StoreUnavailableException e) {
             LOG.warn("Cannot validate session {}: {}", Tokens.fingerprint(token), e.getMessage());
-            response.setHeader("Retry-After", "1");
-            refuse(response, 503, "Session store is unavailable; retry shortly");
+            response.setHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+            refuse(response, 503, ErrorResponses.STORE_UNAVAILABLE);
             return;
         }
         if (session.isEmpty()) {
-            refuse(response, 401, "Session with token:'" + token + "' was not found");
+            refuse(response, 401, ErrorResponses.sessionNotFound(token));
             return;
         }
         request.setAttribute(SESSION_ATTRIBUTE, session.get());
@@ -140,10 +139,7 @@ public class SessionAuthFilter extends HttpFilter {
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        ObjectNode body = JsonNodeFactory.instance.objectNode()
-                .put("code", status == 401 ? "UnauthorizedError" : "ServiceUnavailableError")
-                .put("message", message);
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ErrorResponses.stateBody(status, message).toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/json");
         response.setContentLength(bytes.length);

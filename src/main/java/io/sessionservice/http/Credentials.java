@@ -22,6 +22,14 @@ public final class Credentials {
         return digests.isEmpty();
     }
 
+    /** @throws ApiException 401 unless {@code presented} is one of the keys */
+    public void check(String presented) {
+        if (!accepts(presented)) {
+            throw new ApiException(401, presented == null
+                    ? ErrorResponses.headerMissing(StateResource.KEY_HEADER) : "Invalid " + StateResource.KEY_HEADER);
+        }
+    }
+
     public boolean accepts(String presented) {
         if (presented == null || presented.isEmpty()) {
             return false;

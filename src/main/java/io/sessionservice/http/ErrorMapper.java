@@ -9,6 +9,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -34,13 +35,13 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable e) {
         boolean user = resource != null && resource.getResourceClass() == UserSessionResource.class;
         if (e instanceof ApiException api) {
-            return ErrorResponses.build(api.status(), api.getMessage(), user);
+            return response(api.status(), api.getMessage(), user);
         }
         if (e instanceof InvalidRequestException) {
-            return ErrorResponses.build(400, e.getMessage(), user);
+            return response(400, e.getMessage(), user);
         }
         if (e instanceof TokenConflictException) {
-            return ErrorResponses.build(409, e.getMessage(), user);
+            return response(409, e.getMessage(), user);
         }
         if (e instanceof StoreUnavailableException) {
             LOG.warn("Session store unavailable: {}", e.getMessage());
@@ -48,21 +49,32 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             if (runtime != null) {
                 runtime.metrics().counter("session_store_errors").increment();
             }
-            return ErrorResponses.build(503, "Session store is unavailable; retry shortly", user);
+            return response(503, ErrorResponses.STORE_UNAVAILABLE, user);
         }
         if (e instanceof NotFoundException) {
-            return ErrorResponses.build(404, "No such resource", user);
+            return response(404, "No such resource", user);
         }
         if (e instanceof NotAllowedException na) {
-            Response r = ErrorResponses.build(405, "Method not allowed", user);
+            Response r = response(405, "Method not allowed", user);
             return Response.fromResponse(r).allow(na.getResponse().getAllowedMethods()).build();
         }
         if (e instanceof WebApplicationException wae && wae.getResponse().getStatus() < 500) {
             int status = wae.getResponse().getStatus();
-            return ErrorResponses.build(status, Response.Status.fromStatusCode(status) == null
+            return response(status, Response.Status.fromStatusCode(status) == null
                     ? "Request refused" : Response.Status.fromStatusCode(status).getReasonPhrase(), user);
         }
         LOG.error("Unexpected failure ({})", e.getClass().getName(), e);
-        return ErrorResponses.build(500, "Internal error", user);
+        return response(500, "Internal error", user);
+    }
+
+    /** An error answer in the state dialect, or the user-session one ({@code userDialect}). */
+    static Response response(int status, String message, boolean userDialect) {
+        Response.ResponseBuilder r = Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(userDialect ? ErrorResponses.userBody(message) : ErrorResponses.stateBody(status, message));
+        if (status == 503) {
+            r.header("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+        }
+        return r.build();
     }
 }

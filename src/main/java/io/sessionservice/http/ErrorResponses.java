@@ -2,11 +2,13 @@ package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** Error bodies of the two dialects: {@code {"code","message"}} and {@code {"success":false,"message"}}. */
+/**
+ * Error bodies and messages of the two dialects, shared by the service and {@code SessionAuthFilter}:
+ * {@code {"code","message"}} and {@code {"success":false,"message"}}. Jackson only, no JAX-RS, so the
+ * filter can use it in webapps that have no JAX-RS ({@link ErrorMapper} turns these into responses).
+ */
 public final class ErrorResponses {
 
     private static final Map<Integer, String> CODES = Map.of(
@@ -22,6 +24,7 @@ public final class ErrorResponses {
 
     /** Seconds a client should wait before retrying after a 503. */
     public static final String RETRY_AFTER_SECONDS = "1";
+    public static final String STORE_UNAVAILABLE = "Session store is unavailable; retry shortly";
 
     private ErrorResponses() {
     }
@@ -30,21 +33,21 @@ public final class ErrorResponses {
         return CODES.getOrDefault(status, status >= 500 ? "InternalError" : "BadRequestError");
     }
 
+    /** The 401 message for a token that names no live session (SPEC §3, exact). */
+    public static String sessionNotFound(String token) {
+        return "Session with token:'" + token + "' was not found";
+    }
+
+    /** The 401 message for a request without the header that carries the token or key. */
+    public static String headerMissing(String header) {
+        return "Header " + header + " is missing";
+    }
+
     public static ObjectNode stateBody(int status, String message) {
         return JsonNodeFactory.instance.objectNode().put("code", codeFor(status)).put("message", message);
     }
 
     public static ObjectNode userBody(String message) {
         return JsonNodeFactory.instance.objectNode().put("success", false).put("message", message);
-    }
-
-    public static Response build(int status, String message, boolean userDialect) {
-        Response.ResponseBuilder r = Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(userDialect ? userBody(message) : stateBody(status, message));
-        if (status == 503) {
-            r.header("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        return r.build();
     }
 }

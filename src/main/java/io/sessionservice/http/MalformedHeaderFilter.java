@@ -19,7 +19,7 @@ public class MalformedHeaderFilter implements ContainerRequestFilter {
         try {
             request.getAcceptableMediaTypes();
         } catch (RuntimeException e) {
-            request.abortWith(ErrorResponses.build(400, "Malformed Accept header", false));
+            request.abortWith(ErrorMapper.response(400, "Malformed Accept header", false));
         }
     }
 }

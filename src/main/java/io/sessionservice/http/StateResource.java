@@ -35,9 +35,7 @@ public class StateResource {
     @POST
     public Response create(@HeaderParam(KEY_HEADER) String key, @HeaderParam("x-ttl") String ttl, InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
-        if (!runtime.credentials().accepts(key)) {
-            throw new ApiException(401, key == null ? "Header x-key is missing" : "Invalid x-key");
-        }
+        runtime.credentials().check(key);
         var data = runtime.bodies().optionalObject(headers, body);
         Session s = runtime.sessions().createStateSession(
                 data == null ? JsonNodeFactory.instance.objectNode() : data, ttl);
@@ -89,13 +87,13 @@ public class StateResource {
 
     private static String requireToken(String token) {
         if (token == null || token.isEmpty()) {
-            throw new ApiException(401, "Header " + TOKEN_HEADER + " is missing");
+            throw new ApiException(401, ErrorResponses.headerMissing(TOKEN_HEADER));
         }
         return token;
     }
 
     private static Session live(String token, Optional<Session> session) {
-        return session.orElseThrow(() -> new ApiException(401, "Session with token:'" + token + "' was not found"));
+        return session.orElseThrow(() -> new ApiException(401, ErrorResponses.sessionNotFound(token)));
     }
 
     private static Response ok(Object entity) {

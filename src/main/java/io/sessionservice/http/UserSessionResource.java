@@ -92,8 +92,8 @@ public class UserSessionResource {
 
     private ServiceRuntime authorized(String key) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
-        if (runtime.config().userApiRequiresKey() && !runtime.credentials().accepts(key)) {
-            throw new ApiException(401, key == null ? "Header x-key is missing" : "Invalid x-key");
+        if (runtime.config().userApiRequiresKey()) {
+            runtime.credentials().check(key);
         }
         return runtime;
     }
