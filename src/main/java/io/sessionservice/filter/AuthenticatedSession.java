@@ -10,7 +10,8 @@ import java.time.Instant;
  */
 public record AuthenticatedSession(String userId, ObjectNode data, Instant expiresAt, long ttlSeconds) {
 
+    /** From a session the store has just read; no copy: store mode never uses the (shared) memory store. */
     static AuthenticatedSession of(Session s) {
-        return new AuthenticatedSession(s.userId(), s.data().deepCopy(), s.expiresAt(), s.ttlSeconds());
+        return new AuthenticatedSession(s.userId(), s.data(), s.expiresAt(), s.ttlSeconds());
     }
 }
