@@ -2,6 +2,7 @@ package io.sessionservice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.SessionLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,15 @@ import java.util.List;
  * raw JSON: each store reads its own section ({@code repository.redis}, {@code repository.mongodb}, …).
  */
 public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
-                            int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository) {
+                            int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
+                            SessionLimits limits) {
+
+    /** A config with the default session limits. */
+    public ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
+                         int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository) {
+        this(sessionExpirySec, maxTtlSec, keys, userApiRequiresKey, maxBodyBytes, storeType, storeTimeout, repository,
+                SessionLimits.DEFAULT);
+    }
 
     public static final long DEFAULT_EXPIRY_SEC = 3600;
     public static final long DEFAULT_MAX_TTL_SEC = 30L * 86_400;
@@ -33,8 +42,19 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         ObjectNode repository = root.with("repository");
         String type = repository.path("type").asText("memory").trim();
         long timeoutMs = positiveLong(repository, "timeoutMs", DEFAULT_TIMEOUT_MS);
+        long maxSessionBytes = positiveLong(root, "maxSessionBytes", SessionLimits.DEFAULT_MAX_SESSION_BYTES);
+        long maxPerUser = positiveLong(root, "maxSessionsPerUser", SessionLimits.DEFAULT_MAX_SESSIONS_PER_USER);
+        if (maxPerUser > 1_000_000) {
+            throw new ConfigException("maxSessionsPerUser is too large (at most 1000000)");
+        }
         return new ServiceConfig(expiry, maxTtl, keys(root.path("credentials")), requireKey, (int) maxBody,
-                type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository);
+                type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository,
+                new SessionLimits(maxSessionBytes, (int) maxPerUser));
+    }
+
+    /** The memory store's cap on sessions held, {@code repository.memory.maxSessions}. */
+    public long memoryMaxSessions(long fallback) {
+        return positiveLong(repository.path("memory"), "maxSessions", fallback);
     }
 
     /** The store's own section, e.g. {@code repository.redis}; empty when absent. */

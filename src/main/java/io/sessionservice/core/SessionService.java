@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,14 @@ public final class SessionService {
     private final Clock clock;
     private final long defaultTtlSeconds;
     private final long maxTtlSeconds;
+    private final SessionLimits limits;
 
     public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds) {
+        this(store, clock, defaultTtlSeconds, maxTtlSeconds, SessionLimits.DEFAULT);
+    }
+
+    public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds,
+                          SessionLimits limits) {
         if (defaultTtlSeconds < 1 || defaultTtlSeconds > maxTtlSeconds) {
             throw new IllegalArgumentException("sessionExpirySec must be between 1 and maxTtlSec");
         }
@@ -40,6 +45,11 @@ public final class SessionService {
         this.clock = clock;
         this.defaultTtlSeconds = defaultTtlSeconds;
         this.maxTtlSeconds = maxTtlSeconds;
+        this.limits = limits;
+    }
+
+    public SessionLimits limits() {
+        return limits;
     }
 
     public SessionStore store() {
@@ -75,13 +85,29 @@ public final class SessionService {
         return Tokens.isWellFormed(token) ? store.find(token, false) : Optional.empty();
     }
 
-    /** PUT /: data replaced by the body; expiry extended. */
+    /** PUT / by a token holder: the owner stays as it is. */
     public Optional<Session> replace(String token, ObjectNode body) {
-        return update(token, new Mutation.Replace(withoutServerFields(body)));
+        return replace(token, body, false);
     }
 
-    /** PATCH /: each top-level field set, a null field removed; expiry extended. */
+    /**
+     * PUT /: data replaced by the body (a body without AccountId keeps the current one); expiry
+     * extended. Only a caller with a valid x-key ({@code keyed}) may change or remove the owner.
+     */
+    public Optional<Session> replace(String token, ObjectNode body, boolean keyed) {
+        return update(token, new Mutation.Replace(withoutServerFields(body), !keyed, limits.maxSessionBytes()));
+    }
+
+    /** PATCH / by a token holder: the owner stays as it is. */
     public Optional<Session> patch(String token, ObjectNode body) {
+        return patch(token, body, false);
+    }
+
+    /**
+     * PATCH /: each top-level field set, a null field removed; expiry extended. Only a caller with a
+     * valid x-key ({@code keyed}) may change or remove the owner.
+     */
+    public Optional<Session> patch(String token, ObjectNode body, boolean keyed) {
         ObjectNode set = JsonNodeFactory.instance.objectNode();
         Set<String> remove = new HashSet<>();
         for (Map.Entry<String, JsonNode> field : body.properties()) {
@@ -94,7 +120,7 @@ public final class SessionService {
                 set.set(field.getKey(), field.getValue());
             }
         }
-        return update(token, new Mutation.Patch(set, remove));
+        return update(token, new Mutation.Patch(set, remove, !keyed, limits.maxSessionBytes()));
     }
 
     public boolean delete(String token) {
@@ -144,16 +170,31 @@ public final class SessionService {
         return insert(request.token(), data, createdAt, expiresAt, ttl, false);
     }
 
-    /** GET /session: the user's live session created last. */
+    /** GET /session: the user's live session created last (one indexed read, whatever their count). */
     public Optional<Session> latestSession(String userId) {
-        return sessionsOf(userId).stream().findFirst();
+        return store.findByUser(userId, PageStart.FIRST, 1).stream().findFirst();
     }
 
-    /** GET /sessions: the user's live sessions, newest first. */
+    /** All of a user's live sessions, newest first (at most maxSessionsPerUser, plus any a race let in). */
     public List<Session> sessionsOf(String userId) {
-        return store.findByUser(userId).stream()
-                .sorted(Comparator.comparing(Session::createdAt).reversed())
-                .toList();
+        return store.findByUser(userId);
+    }
+
+    /**
+     * GET /sessions: one page of the user's live sessions, newest first.
+     *
+     * @param limit  page size, 1..{@link UserSessionPage#MAX_LIMIT}; null for {@link UserSessionPage#DEFAULT_LIMIT}
+     * @param cursor null for the first page, else the {@code nextCursor} of the page before
+     */
+    public UserSessionPage sessionsOf(String userId, Integer limit, String cursor) {
+        int size = limit == null ? UserSessionPage.DEFAULT_LIMIT : limit;
+        if (size < 1 || size > UserSessionPage.MAX_LIMIT) {
+            throw new InvalidRequestException("limit must be between 1 and " + UserSessionPage.MAX_LIMIT);
+        }
+        PageStart start = cursor == null ? PageStart.FIRST : UserSessionPage.decodeCursor(cursor);
+        // One more than asked tells whether a next page exists, so the last page carries no cursor.
+        List<Session> found = store.findByUser(userId, start, size + 1);
+        return UserSessionPage.of(found, start, size);
     }
 
     /** DELETE /sessions: logout everywhere. */
@@ -194,9 +235,13 @@ public final class SessionService {
         createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
         expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
         String userId = Session.userIdOf(data);
+        if (DataSize.of(data) > limits.maxSessionBytes()) {
+            throw new SessionTooLargeException(limits.maxSessionBytes());
+        }
+        int cap = limits.maxSessionsPerUser();
         if (suppliedToken != null) {
             Session session = new Session(suppliedToken, userId, data, createdAt, expiresAt, ttl, sliding);
-            if (!store.insert(session)) {
+            if (!store.insert(session, cap)) {
                 throw new TokenConflictException();
             }
             return session;
@@ -204,7 +249,7 @@ public final class SessionService {
         // An issued token clashing is a 2^-256 event; retrying keeps even that from reaching the client.
         for (int attempt = 0; attempt < 3; attempt++) {
             Session session = new Session(Tokens.issue(), userId, data, createdAt, expiresAt, ttl, sliding);
-            if (store.insert(session)) {
+            if (store.insert(session, cap)) {
                 return session;
             }
         }

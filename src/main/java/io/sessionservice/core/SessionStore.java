@@ -9,14 +9,25 @@ import java.util.OptionalLong;
  *
  * <p>Rules every store keeps: a session whose {@code expiresAt} has passed (by the store's clock)
  * does not exist for any method, whether or not it was physically removed yet; nothing but
- * {@link #insert} creates a session, so an update racing a delete never brings it back; each method
- * is one round trip to the backend where the backend allows it. Backend failures surface as
+ * {@link #insert} creates a session, so an update racing a delete never brings it back; the rules a
+ * {@link Mutation} carries (fixed owner, size limit) are checked atomically with its write; each
+ * method is one round trip to the backend where the backend allows it. Backend failures surface as
  * {@link StoreUnavailableException}.
  */
 public interface SessionStore extends AutoCloseable {
 
-    /** Stores a new session. @return false, storing nothing, when a live session has its token */
-    boolean insert(Session session);
+    /**
+     * Stores a new session. When its user then holds more than {@code maxSessionsPerUser} live
+     * sessions, the oldest (by {@code createdAt}) are ended until that many remain.
+     *
+     * @return false, storing nothing, when a live session has its token
+     */
+    boolean insert(Session session, int maxSessionsPerUser);
+
+    /** {@link #insert(Session, int)} without a cap on the user's sessions. */
+    default boolean insert(Session session) {
+        return insert(session, Integer.MAX_VALUE);
+    }
 
     /**
      * The live session with this token. With {@code touch}, a sliding session's expiry moves to
@@ -24,14 +35,28 @@ public interface SessionStore extends AutoCloseable {
      */
     Optional<Session> find(String token, boolean touch);
 
-    /** Applies {@code mutation} to the live session (sliding its expiry with {@code touch}). */
+    /**
+     * Applies {@code mutation} to the live session (sliding its expiry with {@code touch}).
+     *
+     * @throws OwnerChangeForbiddenException when the mutation's owner is fixed and it would change it
+     * @throws SessionTooLargeException      when the data would exceed the mutation's size limit
+     */
     Optional<Session> update(String token, Mutation mutation, boolean touch);
 
     /** Ends the session. @return whether a live session was ended */
     boolean delete(String token);
 
-    /** The live sessions of a user, in no particular order. */
-    List<Session> findByUser(String userId);
+    /**
+     * One page of a user's live sessions, newest first (see {@link PageStart} for the order), at most
+     * {@code limit}. Costs O(log n + limit) in the user's session count n, not O(n): the latest
+     * session of a user is {@code findByUser(user, PageStart.FIRST, 1)}.
+     */
+    List<Session> findByUser(String userId, PageStart start, int limit);
+
+    /** All live sessions of a user, newest first. */
+    default List<Session> findByUser(String userId) {
+        return findByUser(userId, PageStart.FIRST, Integer.MAX_VALUE);
+    }
 
     /** Ends every live session of a user. @return how many were ended */
     int deleteByUser(String userId);

@@ -22,7 +22,8 @@ final class StoreTokenValidator implements TokenValidator {
         }
         Clock clock = Clock.systemUTC();
         this.store = SessionStores.open(config, clock);
-        this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec());
+        this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
+                config.limits());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.sessionservice.http;
 
 import io.sessionservice.core.InvalidRequestException;
+import io.sessionservice.core.OwnerChangeForbiddenException;
+import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.TokenConflictException;
 import jakarta.servlet.ServletContext;
@@ -39,6 +41,12 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (e instanceof InvalidRequestException) {
             return response(400, e.getMessage(), user);
+        }
+        if (e instanceof OwnerChangeForbiddenException) {
+            return response(403, e.getMessage(), user);
+        }
+        if (e instanceof SessionTooLargeException) {
+            return response(413, e.getMessage(), user);
         }
         if (e instanceof TokenConflictException) {
             return response(409, e.getMessage(), user);

@@ -14,6 +14,7 @@ public final class ErrorResponses {
     private static final Map<Integer, String> CODES = Map.of(
             400, "BadRequestError",
             401, "UnauthorizedError",
+            403, "ForbiddenError",
             404, "NotFoundError",
             405, "MethodNotAllowedError",
             406, "NotAcceptableError",

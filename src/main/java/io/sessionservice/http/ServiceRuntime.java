@@ -24,7 +24,8 @@ public final class ServiceRuntime implements AutoCloseable {
     public ServiceRuntime(ServiceConfig config, SessionStore store, Clock clock) {
         this.config = config;
         this.store = store;
-        this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec());
+        this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
+                config.limits());
         this.credentials = new Credentials(config.keys());
         this.bodies = new JsonBodies(config.maxBodyBytes());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

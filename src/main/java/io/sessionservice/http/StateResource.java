@@ -62,19 +62,23 @@ public class StateResource {
     }
 
     @PUT
-    public Response replace(@HeaderParam(TOKEN_HEADER) String token, InputStream body) {
+    public Response replace(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+                            InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
+        boolean keyed = keyed(runtime, key);
         var data = runtime.bodies().requiredObject(headers, body);
-        return ok(Representations.state(live(token, runtime.sessions().replace(token, data))));
+        return ok(Representations.state(live(token, runtime.sessions().replace(token, data, keyed))));
     }
 
     @PATCH
-    public Response patch(@HeaderParam(TOKEN_HEADER) String token, InputStream body) {
+    public Response patch(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+                          InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
+        boolean keyed = keyed(runtime, key);
         var fields = runtime.bodies().requiredObject(headers, body);
-        return ok(Representations.state(live(token, runtime.sessions().patch(token, fields))));
+        return ok(Representations.state(live(token, runtime.sessions().patch(token, fields, keyed))));
     }
 
     @DELETE
@@ -83,6 +87,18 @@ public class StateResource {
         return Response.status(deleted ? 200 : 404)
                 .entity(JsonNodeFactory.instance.objectNode().put("Deleted", deleted))
                 .build();
+    }
+
+    /**
+     * Whether a write comes from a trusted backend, which may move the session's owner: it carries a
+     * valid x-key. A wrong x-key is refused (401) rather than silently treated as token-only.
+     */
+    private static boolean keyed(ServiceRuntime runtime, String key) {
+        if (key == null) {
+            return false;
+        }
+        runtime.credentials().check(key);
+        return true;
     }
 
     private static String requireToken(String token) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.TtlParser;
+import io.sessionservice.core.UserSessionPage;
 import io.sessionservice.core.UserSessionRequest;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.DELETE;
@@ -62,10 +63,29 @@ public class UserSessionResource {
     @GET
     @Path("sessions")
     public Response listSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
-                                 @QueryParam("user_id") String userId) {
+                                 @QueryParam("user_id") String userId,
+                                 @QueryParam("limit") String limit,
+                                 @QueryParam("cursor") String cursor) {
+        UserSessionPage page = authorized(key).sessions()
+                .sessionsOf(requireUserId(userId), limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        authorized(key).sessions().sessionsOf(requireUserId(userId)).forEach(s -> list.add(Representations.user(s)));
-        return ok(list);
+        page.sessions().forEach(s -> list.add(Representations.user(s)));
+        ObjectNode body = Representations.success(list);
+        if (page.nextCursor() != null) {
+            body.put("cursor", page.nextCursor());
+        }
+        return Response.ok(body).build();
+    }
+
+    /** limit: absent for the default, else a whole number (the service checks its range). */
+    private static Integer limit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return null;
+        }
+        if (!limit.matches("[0-9]{1,9}")) {
+            throw new ApiException(400, "limit must be a whole number between 1 and " + UserSessionPage.MAX_LIMIT);
+        }
+        return Integer.valueOf(limit);
     }
 
     @DELETE

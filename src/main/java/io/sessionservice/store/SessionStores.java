@@ -17,7 +17,8 @@ public final class SessionStores {
 
     public static SessionStore open(ServiceConfig config, Clock clock) {
         return switch (config.storeType()) {
-            case "memory" -> new MemorySessionStore(clock);
+            case "memory" -> new MemorySessionStore(clock,
+                    config.memoryMaxSessions(MemorySessionStore.DEFAULT_MAX_SESSIONS));
             case "mongodb" -> MongoSessionStore.open(config, clock);
             case "redis" -> RedisSessionStore.open(config, clock);
             case "couchbase" -> CouchbaseSessionStore.open(config, clock);

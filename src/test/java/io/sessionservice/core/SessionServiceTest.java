@@ -54,6 +54,10 @@ class SessionServiceTest {
         return json("{}");
     }
 
+    Optional<Session> keyedPatch(String token, ObjectNode body) {
+        return service.patch(token, body, true);
+    }
+
     Session state(String body) {
         return service.createStateSession(json(body), null);
     }
@@ -344,12 +348,12 @@ class SessionServiceTest {
         void patchOfAccountIdChangesTheUser() {
             Session s = state("{\"AccountId\":\"u1\",\"a\":1}");
             assertEquals("u1", service.patch(s.token(), json("{\"a\":2}")).orElseThrow().userId());
-            assertEquals("u2", service.patch(s.token(), json("{\"AccountId\":\"u2\"}")).orElseThrow().userId());
+            assertEquals("u2", keyedPatch(s.token(), json("{\"AccountId\":\"u2\"}")).orElseThrow().userId());
             assertTrue(service.sessionsOf("u1").isEmpty());
             assertEquals(List.of(s.token()), service.sessionsOf("u2").stream().map(Session::token).toList());
-            assertNull(service.patch(s.token(), json("{\"AccountId\":7}")).orElseThrow().userId());
-            assertEquals("u3", service.patch(s.token(), json("{\"AccountId\":\"u3\"}")).orElseThrow().userId());
-            assertNull(service.patch(s.token(), json("{\"AccountId\":null}")).orElseThrow().userId());
+            assertNull(keyedPatch(s.token(), json("{\"AccountId\":7}")).orElseThrow().userId());
+            assertEquals("u3", keyedPatch(s.token(), json("{\"AccountId\":\"u3\"}")).orElseThrow().userId());
+            assertNull(keyedPatch(s.token(), json("{\"AccountId\":null}")).orElseThrow().userId());
             assertTrue(service.sessionsOf("u3").isEmpty());
             assertFalse(service.verify("u3", s.token()));
         }
@@ -359,12 +363,14 @@ class SessionServiceTest {
             Session s = state("{\"AccountId\":\"u1\",\"a\":1,\"b\":2}");
             Session r = service.replace(s.token(), json("{\"c\":3,\"xSessionToken\":\"" + OTHER_TOKEN + "\","
                     + "\"Expires\":\"x\",\"Ttl\":9}")).orElseThrow();
-            assertEquals(json("{\"c\":3}"), r.data());
+            assertEquals(json("{\"c\":3,\"AccountId\":\"u1\"}"), r.data(), "a body without AccountId keeps it");
             assertEquals(s.token(), r.token());
             assertEquals(DEFAULT_TTL, r.ttlSeconds());
-            assertNull(r.userId(), "no AccountId any more");
-            assertEquals(json("{\"c\":3}"), service.validate(s.token()).orElseThrow().data());
-            assertEquals("u9", service.replace(s.token(), json("{\"AccountId\":\"u9\"}")).orElseThrow().userId());
+            assertEquals("u1", r.userId());
+            assertEquals(r.data(), service.validate(s.token()).orElseThrow().data());
+            assertEquals("u9", service.replace(s.token(), json("{\"AccountId\":\"u9\"}"), true).orElseThrow().userId());
+            assertNull(service.replace(s.token(), json("{\"c\":4,\"AccountId\":null}"), true).orElseThrow().userId());
+            assertEquals(json("{\"c\":4,\"AccountId\":null}"), service.validate(s.token()).orElseThrow().data());
         }
 
         @Test
@@ -708,7 +714,7 @@ class SessionServiceTest {
         @Test
         void endSessionsOfFollowsAccountIdChanges() {
             Session s = state("{\"AccountId\":\"u1\"}");
-            service.patch(s.token(), json("{\"AccountId\":\"u2\"}"));
+            service.patch(s.token(), json("{\"AccountId\":\"u2\"}"), true);
             assertEquals(0, service.endSessionsOf("u1"));
             assertEquals(1, service.endSessionsOf("u2"));
             assertTrue(service.validate(s.token()).isEmpty());

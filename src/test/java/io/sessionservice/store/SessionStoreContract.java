@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * how to open the store; time moves through {@link #advance} (a {@link TestClock}), never by
  * sleeping. Every test uses fresh tokens and user ids, so a shared backend needs no cleanup.
  */
-public abstract class SessionStoreContract {
+public abstract class SessionStoreContract implements SessionBoundsContract {
 
     protected final TestClock clock = new TestClock();
     protected SessionStore store;
@@ -44,6 +44,21 @@ public abstract class SessionStoreContract {
     /** Moves time for the store; stores whose backend keeps its own clock move that too. */
     protected void advance(Duration d) throws Exception {
         clock.advance(d);
+    }
+
+    @Override
+    public SessionStore store() {
+        return store;
+    }
+
+    @Override
+    public TestClock clock() {
+        return clock;
+    }
+
+    @Override
+    public void advanceClock(Duration d) throws Exception {
+        advance(d);
     }
 
     @BeforeEach
@@ -212,10 +227,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void replaceWithoutAccountIdLeavesTheSessionWithoutOwner() {
+    void replaceWithoutAccountIdKeepsTheOwner() {
         String owner = user();
         Session s = stored(owner);
         Session replaced = store.update(s.token(), new Mutation.Replace(json("{\"x\":1}")), false).orElseThrow();
+        assertEquals(owner, replaced.userId());
+        assertEquals(json("{\"x\":1,\"AccountId\":\"" + owner + "\"}"), replaced.data());
+        assertEquals(replaced.data(), store.find(s.token(), false).orElseThrow().data());
+        assertEquals(List.of(s.token()), tokens(store.findByUser(owner)));
+    }
+
+    @Test
+    void replaceWithNullAccountIdRemovesTheOwner() {
+        String owner = user();
+        Session s = stored(owner);
+        Session replaced = store.update(s.token(), new Mutation.Replace(json("{\"x\":1,\"AccountId\":null}")), false)
+                .orElseThrow();
         assertNull(replaced.userId());
         assertTrue(store.findByUser(owner).isEmpty());
     }

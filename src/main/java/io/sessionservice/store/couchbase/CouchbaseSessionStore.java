@@ -32,6 +32,7 @@ import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
@@ -124,7 +125,8 @@ public final class CouchbaseSessionStore implements SessionStore {
 
     /** KV operations: 1 without owner; with one, 2 to index it first + 1 (+2 over an expired document). */
     @Override
-    public boolean insert(Session session) {
+    public boolean insert(Session session, int maxSessionsPerUser) {
+        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         String key = SessionDocument.key(session.token());
         String incarnation = SessionDocument.newIncarnation();
         long indexedUntil = 0;
@@ -195,7 +197,12 @@ public final class CouchbaseSessionStore implements SessionStore {
 
     /** KV operations: 1 + one per index entry (read in parallel). */
     @Override
-    public List<Session> findByUser(String userId) {
+    public List<Session> findByUser(String userId, PageStart start, int limit) {
+        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
+        return start.select(allOfUser(userId), limit);
+    }
+
+    private List<Session> allOfUser(String userId) {
         return readAll(index.read(userId).sessions().keySet()).stream()
                 .filter(s -> isLive(s) && userId.equals(s.session().userId()))
                 .map(Stored::session)

@@ -6,19 +6,25 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,45 +32,72 @@ import java.util.function.UnaryOperator;
 
 /**
  * The embedded store: sessions in a Caffeine cache whose per-entry expiry is the session's own, so
- * Caffeine removes expired sessions itself (its scheduler wakes for them, no sweep thread of ours).
- * Every operation is one atomic {@code compute} on the token's entry. Sessions live as long as the
- * JVM: this store is for one instance and for development.
+ * Caffeine removes expired sessions itself (a scheduler thread of this store wakes for them). Every
+ * operation is one atomic {@code compute} on the token's entry. Sessions live as long as the JVM:
+ * this store is for one instance and for development. It holds at most {@code maxSessions}: a
+ * create past that is refused as store trouble (503), never by evicting a live session.
  */
 public final class MemorySessionStore implements SessionStore {
 
+    public static final long DEFAULT_MAX_SESSIONS = 1_000_000;
+
     private final Clock clock;
+    private final long maxSessions;
+    private final ScheduledExecutorService expiryThread;
     private final Cache<String, Session> sessions;
-    /** user id -> tokens; a hint that reads re-check, kept small by the eviction listener. */
-    private final ConcurrentMap<String, Set<String>> tokensByUser = new ConcurrentHashMap<>();
+    /** user id -> (created, token), newest first; a hint that reads re-check, kept small by the eviction listener. */
+    private final ConcurrentMap<String, NavigableSet<IndexEntry>> sessionsByUser = new ConcurrentHashMap<>();
 
     public MemorySessionStore(Clock clock) {
+        this(clock, DEFAULT_MAX_SESSIONS);
+    }
+
+    public MemorySessionStore(Clock clock, long maxSessions) {
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("maxSessions must be positive");
+        }
         this.clock = clock;
+        this.maxSessions = maxSessions;
+        // Our own thread rather than Caffeine's JVM-wide scheduler and the common pool, so that close()
+        // leaves nothing behind that pins the webapp's class loader after an undeploy.
+        this.expiryThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "memory-session-store-expiry");
+            t.setDaemon(true);
+            return t;
+        });
         this.sessions = Caffeine.newBuilder()
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(Expiry.writing((String token, Session s) -> remaining(s)))
-                .scheduler(Scheduler.systemScheduler())
+                .executor(Runnable::run)
+                .scheduler(Scheduler.forScheduledExecutorService(expiryThread))
                 .evictionListener((String token, Session s, RemovalCause cause) -> {
                     if (s != null) {
-                        unindex(s.userId(), token);
+                        unindex(s, token);
                     }
                 })
                 .build();
     }
 
     @Override
-    public boolean insert(Session session) {
+    public boolean insert(Session session, int maxSessionsPerUser) {
+        if (sessions.estimatedSize() >= maxSessions) {
+            throw new StoreUnavailableException("the memory store holds maxSessions (" + maxSessions + ") sessions", null);
+        }
         AtomicBoolean inserted = new AtomicBoolean();
         sessions.asMap().compute(session.token(), (token, current) -> {
             if (current != null && current.isLiveAt(clock.instant())) {
                 return current;
             }
             if (current != null) {
-                unindex(current.userId(), token);
+                unindex(current, token);
             }
-            index(session.userId(), token);
+            index(session, token);
             inserted.set(true);
             return session;
         });
+        if (inserted.get() && session.userId() != null) {
+            endOldestPast(session.userId(), maxSessionsPerUser);
+        }
         return inserted.get();
     }
 
@@ -87,21 +120,34 @@ public final class MemorySessionStore implements SessionStore {
         AtomicBoolean deleted = new AtomicBoolean();
         sessions.asMap().computeIfPresent(token, (t, current) -> {
             deleted.set(current.isLiveAt(clock.instant()));
-            unindex(current.userId(), t);
+            unindex(current, t);
             return null;
         });
         return deleted.get();
     }
 
     @Override
-    public List<Session> findByUser(String userId) {
+    public List<Session> findByUser(String userId, PageStart start, int limit) {
+        NavigableSet<IndexEntry> index = sessionsByUser.get(userId);
+        if (index == null) {
+            return List.of();
+        }
         Instant now = clock.instant();
+        int toSkip = start.skip();
         List<Session> found = new ArrayList<>();
-        for (String token : tokensByUser.getOrDefault(userId, Set.of())) {
-            Session s = sessions.getIfPresent(token);
-            if (s != null && s.isLiveAt(now) && userId.equals(s.userId())) {
-                found.add(s);
+        for (IndexEntry e : index.tailSet(IndexEntry.first(start.createdAtMillis()), true)) {
+            if (found.size() >= limit) {
+                break;
             }
+            Session s = sessions.getIfPresent(e.token());
+            if (s == null || !s.isLiveAt(now) || !userId.equals(s.userId())) {
+                continue;
+            }
+            if (toSkip > 0 && e.createdMillis() == start.createdAtMillis()) {
+                toSkip--;
+                continue;
+            }
+            found.add(s);
         }
         return found;
     }
@@ -109,17 +155,8 @@ public final class MemorySessionStore implements SessionStore {
     @Override
     public int deleteByUser(String userId) {
         int ended = 0;
-        for (String token : List.copyOf(tokensByUser.getOrDefault(userId, Set.of()))) {
-            AtomicBoolean deleted = new AtomicBoolean();
-            sessions.asMap().computeIfPresent(token, (t, current) -> {
-                if (!userId.equals(current.userId())) {
-                    return current;
-                }
-                deleted.set(current.isLiveAt(clock.instant()));
-                unindex(userId, t);
-                return null;
-            });
-            ended += deleted.get() ? 1 : 0;
+        for (IndexEntry e : List.copyOf(sessionsByUser.getOrDefault(userId, new ConcurrentSkipListSet<>()))) {
+            ended += deleteIfOwnedBy(userId, e.token()) ? 1 : 0;
         }
         return ended;
     }
@@ -134,13 +171,49 @@ public final class MemorySessionStore implements SessionStore {
         return OptionalLong.of(sessions.estimatedSize());
     }
 
+    @Override
+    public void close() {
+        expiryThread.shutdownNow();
+        sessions.invalidateAll();
+        sessionsByUser.clear();
+    }
+
     /** Runs Caffeine's pending maintenance now, removing expired entries (tests use it). */
     public void cleanUp() {
         sessions.cleanUp();
     }
 
     int indexedUsers() {
-        return tokensByUser.size();
+        return sessionsByUser.size();
+    }
+
+    /** Ends the user's oldest live sessions until at most {@code cap} remain. */
+    private void endOldestPast(String userId, int cap) {
+        NavigableSet<IndexEntry> index = sessionsByUser.get(userId);
+        if (index == null || index.size() <= cap) {
+            return;
+        }
+        Instant now = clock.instant();
+        int live = 0;
+        for (IndexEntry e : index) {
+            Session s = sessions.getIfPresent(e.token());
+            if (s != null && s.isLiveAt(now) && userId.equals(s.userId()) && ++live > cap) {
+                deleteIfOwnedBy(userId, e.token());
+            }
+        }
+    }
+
+    private boolean deleteIfOwnedBy(String userId, String token) {
+        AtomicBoolean deleted = new AtomicBoolean();
+        sessions.asMap().computeIfPresent(token, (t, current) -> {
+            if (!userId.equals(current.userId())) {
+                return current;
+            }
+            deleted.set(current.isLiveAt(clock.instant()));
+            unindex(current, t);
+            return null;
+        });
+        return deleted.get();
     }
 
     /** Atomically applies {@code change} to a live session, sliding its expiry when touched. */
@@ -149,14 +222,15 @@ public final class MemorySessionStore implements SessionStore {
         sessions.asMap().computeIfPresent(token, (t, current) -> {
             Instant now = clock.instant();
             if (!current.isLiveAt(now)) {
-                unindex(current.userId(), t);
+                unindex(current, t);
                 return null;
             }
+            // May throw (owner fixed, size limit): Caffeine then leaves the entry as it was.
             Session next = change.apply(current);
             next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
             if (!Objects.equals(current.userId(), next.userId())) {
-                unindex(current.userId(), t);
-                index(next.userId(), t);
+                unindex(current, t);
+                index(next, t);
             }
             result.set(next);
             return next;
@@ -168,23 +242,45 @@ public final class MemorySessionStore implements SessionStore {
         return Duration.between(clock.instant(), s.expiresAt());
     }
 
-    private void index(String userId, String token) {
-        if (userId != null) {
+    private void index(Session s, String token) {
+        if (s.userId() != null) {
             // compute, not computeIfAbsent().add(): unindex may drop an emptied set in between.
-            tokensByUser.compute(userId, (u, tokens) -> {
-                Set<String> set = tokens != null ? tokens : ConcurrentHashMap.newKeySet();
-                set.add(token);
+            sessionsByUser.compute(s.userId(), (u, entries) -> {
+                NavigableSet<IndexEntry> set = entries != null ? entries : new ConcurrentSkipListSet<>();
+                set.add(IndexEntry.of(s, token));
                 return set;
             });
         }
     }
 
-    private void unindex(String userId, String token) {
-        if (userId != null) {
-            tokensByUser.computeIfPresent(userId, (u, tokens) -> {
-                tokens.remove(token);
-                return tokens.isEmpty() ? null : tokens;
+    private void unindex(Session s, String token) {
+        if (s.userId() != null) {
+            sessionsByUser.computeIfPresent(s.userId(), (u, entries) -> {
+                entries.remove(IndexEntry.of(s, token));
+                return entries.isEmpty() ? null : entries;
             });
+        }
+    }
+
+    /** A user's session in creation order, newest first (PageStart's order); a null token sorts first. */
+    record IndexEntry(long createdMillis, String token) implements Comparable<IndexEntry> {
+
+        private static final Comparator<IndexEntry> ORDER = Comparator
+                .comparingLong(IndexEntry::createdMillis).reversed()
+                .thenComparing(IndexEntry::token, Comparator.nullsFirst(Comparator.reverseOrder()));
+
+        static IndexEntry of(Session s, String token) {
+            return new IndexEntry(s.createdAt().toEpochMilli(), token);
+        }
+
+        /** Sorts before every entry created at {@code createdMillis}. */
+        static IndexEntry first(long createdMillis) {
+            return new IndexEntry(createdMillis, null);
+        }
+
+        @Override
+        public int compareTo(IndexEntry other) {
+            return ORDER.compare(this, other);
         }
     }
 }

@@ -37,6 +37,7 @@ import com.mongodb.client.model.Sorts;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
@@ -136,7 +137,8 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean insert(Session session) {
+    public boolean insert(Session session, int maxSessionsPerUser) {
+        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         Date now = now();
         return call("insert", () -> {
             try {
@@ -179,7 +181,12 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> findByUser(String userId) {
+    public List<Session> findByUser(String userId, PageStart start, int limit) {
+        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
+        return start.select(allOfUser(userId), limit);
+    }
+
+    private List<Session> allOfUser(String userId) {
         Date now = now();
         return call("findByUser", () -> sessions.find(and(eq(USER, userId), gt(EXPIRES, now)))
                 .sort(Sorts.descending(CREATED))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
@@ -77,7 +78,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean insert(Session s) {
+    public boolean insert(Session s, int maxSessionsPerUser) {
+        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         long exp = s.expiresAt().toEpochMilli();
         String bound = "";
         if (cluster && s.userId() != null) {
@@ -125,7 +127,12 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> findByUser(String userId) {
+    public List<Session> findByUser(String userId, PageStart start, int limit) {
+        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
+        return start.select(allOfUser(userId), limit);
+    }
+
+    private List<Session> allOfUser(String userId) {
         if (!cluster) {
             List<?> reply = (List<?>) script(indexKey(userId), args("user_list", sessionPrefix, userId));
             List<Session> found = new ArrayList<>();
