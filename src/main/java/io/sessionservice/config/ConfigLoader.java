@@ -9,17 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds and reads the config file, then applies the environment (SPEC §7). The file is the first of:
  * system property {@code session.config}, environment {@code SESSION_CONFIG}, the servlet context
- * parameter {@code session.config}, the default built into the jar (no key, memory store).
+ * parameter {@code session.config}, system property {@code session.config.default} (what
+ * {@code mvn jetty:run} sets: the development file, used only when nothing else names one), the
+ * default built into the jar (no key, memory store). Which one was used is logged (its path only).
  */
 public final class ConfigLoader {
 
     public static final String PROPERTY = "session.config";
     public static final String ENV = "SESSION_CONFIG";
+    /** The lowest-priority file, for a launcher's own default (pom.xml's jetty:run sets it). */
+    public static final String DEFAULT_PROPERTY = "session.config.default";
     static final String BUILT_IN = "/io/sessionservice/default.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
+    /** Where the config comes from: {@code path} null means the built-in default. */
+    record Location(String path, String source) {
+        @Override
+        public String toString() {
+            return path == null ? "the built-in default " + BUILT_IN : path + " (" + source + ")";
+        }
+    }
 
     /** Environment variable -> JSON path it overrides (under the config root). */
     private static final Map<String, String> OVERRIDES = Map.ofEntries(
@@ -39,7 +55,7 @@ public final class ConfigLoader {
 
     /** Loads with this process's system properties and environment. */
     public static ServiceConfig load(String contextParameter) {
-        return load(System.getProperty(PROPERTY), System.getenv(), contextParameter);
+        return load(System.getProperty(PROPERTY), System.getenv(), contextParameter, System.getProperty(DEFAULT_PROPERTY));
     }
 
     /**
@@ -47,14 +63,35 @@ public final class ConfigLoader {
      * else as {@link #load(String)} with {@code location} as the context parameter.
      */
     public static ServiceConfig load(String location, boolean explicit) {
-        return explicit ? load(location, System.getenv(), null) : load(location);
+        return explicit ? load(location, System.getenv(), null, null) : load(location);
     }
 
     static ServiceConfig load(String property, Map<String, String> env, String contextParameter) {
-        String location = firstNonBlank(property, env.get(ENV), contextParameter);
-        ObjectNode root = location == null ? readBuiltIn() : readFile(Path.of(location.trim()));
+        return load(property, env, contextParameter, null);
+    }
+
+    static ServiceConfig load(String property, Map<String, String> env, String contextParameter, String defaultProperty) {
+        Location location = locate(property, env.get(ENV), contextParameter, defaultProperty);
+        LOG.info("Config file: {}", location);
+        ObjectNode root = location.path() == null ? readBuiltIn() : readFile(Path.of(location.path()));
         applyEnvironment(root, env);
         return ServiceConfig.from(root);
+    }
+
+    /** The first location named (blank names nothing), in the order of the class comment. */
+    static Location locate(String property, String env, String contextParameter, String defaultProperty) {
+        String[][] candidates = {
+            {property, "system property " + PROPERTY},
+            {env, "environment variable " + ENV},
+            {contextParameter, "servlet context parameter " + PROPERTY},
+            {defaultProperty, "system property " + DEFAULT_PROPERTY},
+        };
+        for (String[] c : candidates) {
+            if (c[0] != null && !c[0].isBlank()) {
+                return new Location(c[0].trim(), c[1]);
+            }
+        }
+        return new Location(null, "built in");
     }
 
     static void applyEnvironment(ObjectNode root, Map<String, String> env) {
@@ -102,14 +139,5 @@ public final class ConfigLoader {
             return object;
         }
         throw new ConfigException("Config " + where + " must be a JSON object");
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -6,6 +6,7 @@ import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
 import io.sessionservice.http.ErrorResponses;
+import io.sessionservice.protocol.RequestFirewall;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An admitted request carries an {@link AuthenticatedSession} in the attribute
  * {@link #SESSION_ATTRIBUTE}, and {@code getUserPrincipal()} / {@code getRemoteUser()} return the
- * session's user id. A refused one gets the state API's 401 body; store trouble a 503.
+ * session's user id. A refused one gets the state API's 401 body; store trouble a 503. Before any of
+ * that, a request path the {@link RequestFirewall} refuses gets a 400: the exclusions are judged on the
+ * container's normalised servlet path, which a JAX-RS router reading the raw URI may not agree with.
  */
 public class SessionAuthFilter extends HttpFilter {
 
@@ -74,6 +77,11 @@ public class SessionAuthFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        Optional<String> firewalled = RequestFirewall.rejection(request.getRequestURI());
+        if (firewalled.isPresent()) {
+            refuse(response, 400, firewalled.get());
+            return;
+        }
         if (isExcluded(request)) {
             chain.doFilter(request, response);
             return;

@@ -1,5 +1,6 @@
 package io.sessionservice.http;
 
+import io.sessionservice.protocol.RequestFirewall;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -9,13 +10,17 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Two things the servlet containers need around Jersey, so every answer reaches the client as JSON:
+ * What the servlet containers need around Jersey, so every answer reaches the client as JSON:
  * <ul>
+ * <li>First of all, a request path the {@link RequestFirewall} refuses gets a 400
+ * ({@code BadRequestError}) and reaches nothing else.</li>
  * <li>An unparseable Content-Type is replaced by {@link #UNPARSEABLE}: Jersey's servlet would answer
  * it with an empty 400 before the application runs; this way the body reader answers the 415 in the
  * caller's dialect.</li>
@@ -34,6 +39,16 @@ public class ContainerEdgeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        Optional<String> refused = RequestFirewall.rejection(request.getRequestURI());
+        if (refused.isPresent()) {
+            byte[] body = ErrorResponses.stateBody(400, refused.get()).toString().getBytes(StandardCharsets.UTF_8);
+            response.setStatus(400);
+            response.setContentType("application/json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+            drain(request);
+            return;
+        }
         String contentType = request.getHeader("Content-Type");
         HttpServletRequest forward = request;
         if (contentType != null && !parses(contentType)) {

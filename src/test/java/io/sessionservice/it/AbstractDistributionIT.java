@@ -67,6 +67,7 @@ abstract class AbstractDistributionIT {
             String service = "http://127.0.0.1:" + port + "/sessions/";
             awaitHealthy(service + "health", server, out);
             secrets.addAll(driveServiceAndProtectedWebapp(service, "http://127.0.0.1:" + port + "/protected/"));
+            assertFirewallAndContainerErrors(URI.create(service), URI.create("http://127.0.0.1:" + port + "/protected/"));
         } finally {
             server.destroy(); // SIGTERM: both servers stop cleanly on their shutdown hooks
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
@@ -109,6 +110,19 @@ abstract class AbstractDistributionIT {
         assertTrue(send("DELETE", service, "x-session-token", token, null, 200).get("Deleted").asBoolean());
         send("GET", app + "page", "x-session-token", token, null, 401);
         return List.of(token, userToken);
+    }
+
+    /** SPEC §5 as shipped: odd paths are 400 in the service and the filter; the container's own errors are JSON. */
+    private static void assertFirewallAndContainerErrors(URI service, URI app) {
+        for (URI webapp : List.of(service, app)) {
+            for (String raw : List.of("x/../health", "x/%2e%2e/health", "public/..;/page", "public//x")) {
+                JsonNode body = RawHttp.assertJsonError(RawHttp.get(webapp, webapp.getPath() + raw), 400);
+                assertTrue(body.has("code") ? body.get("code").asText().equals("BadRequestError")
+                        : body.path("status").asInt() == 400, () -> webapp + raw + ": " + body);
+            }
+            RawHttp.assertContainerErrorsAreJson(webapp);
+        }
+        RawHttp.assertContainerErrorsAreJson(service.resolve("/no-such-webapp/"));
     }
 
     private JsonNode send(String method, String url, String header, String value, String body, int expected)

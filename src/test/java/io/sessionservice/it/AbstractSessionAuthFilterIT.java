@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.it.Http.Reply;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,8 @@ public abstract class AbstractSessionAuthFilterIT {
         add("remote-in-code", guardedApp("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib()
                 .registeredInCode());
 
+        // A JAX-RS webapp whose catch-all resource routes on the raw URI (the firewall's reason to be).
+        add("jersey", guardedApp("store").param("config", config).jersey());
         add("store-touch", filtered("store").param("config", config).param("touch", "true"));
         add("remote-touch", filtered("remote").param("serviceUrl", serviceUrl).param("touch", "true"));
         add("custom-header", filtered("store").param("config", config).param("headerName", CUSTOM_HEADER));
@@ -215,11 +218,40 @@ public abstract class AbstractSessionAuthFilterIT {
         }
         assertRefused("Header x-session-token is missing", http.get("publicity"));
         assertRefused("Header x-session-token is missing", http.get("Public"));
-        assertRefused("Header x-session-token is missing", http.getRaw("public/../private"));
-        for (String raw : List.of("public/./../private", "public/%2e%2e/private", "public/..;/private", "public/%2E%2E/x")) {
-            Reply r = http.getRaw(raw);
-            assertTrue(r.status() == 400 || r.status() == 401, () -> raw + " reached the webapp: " + r);
+        for (String raw : List.of("public/../private", "public/./../private", "public/%2e%2e/private", "public/..;/private",
+                "public/%2E%2E/x", "public//x", "public/x%2f..%2f..%2fprivate")) {
+            assertFirewalled(raw, RawHttp.get(http.base(), http.base().getPath() + raw));
         }
+    }
+
+    /**
+     * A Jersey resource {@code api/{p:.*}} behind the filter with {@code /public} excluded: the container
+     * normalises {@code /api/x/../../public} to the excluded {@code /public}, while Jersey routes the raw URI
+     * to the resource. Every such path is refused before the exclusions are looked at.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"api/x/../../public", "api/%2e%2e/public", "api/%2E%2E/public", "public/..;/api/x",
+            "api//x", "public/../api/x", "public/%2e%2e/api/x", "api/x/..%2f..%2fpublic", "api/x/%2e%2e/%2e%2e/public",
+            "public;x=1/../api/x", "public/.%2e/api/x", "api/x/..\\..\\public", "api/x%00/../../public",
+            "api/x/%2e%2e%5c%2e%2e%5cpublic", "public/%252e%252e/api/x"})
+    void aJaxRsCatchAllIsNotReachedThroughPathsTheContainerReadsAsExcluded(String raw) {
+        URI base = jerseyBase();
+        assertFirewalled(raw, RawHttp.get(base, base.getPath() + raw));
+    }
+
+    @Test
+    void aJaxRsWebappServesExcludedAndProtectedPathsAsBefore() {
+        Http http = app("jersey");
+        JsonNode open = ok(http.get("public/x"));
+        assertEquals("public", open.get("resource").asText());
+        assertFalse(open.get("hasSession").asBoolean());
+        assertRefused("Header x-session-token is missing", http.get("api/x"));
+        assertRefused("Header x-session-token is missing", http.get("publicity"));
+        String user = newUser();
+        JsonNode admitted = ok(http.get("api/x/y", "x-session-token", stateToken(user)));
+        assertEquals("api", admitted.get("resource").asText());
+        assertEquals("x/y", admitted.get("p").asText());
+        assertEquals(user, admitted.get("remoteUser").asText());
     }
 
     @Test
@@ -326,6 +358,20 @@ public abstract class AbstractSessionAuthFilterIT {
         assertEquals(user, who.get("principal").asText(), r::toString);
         assertEquals(user, who.get("attributeUser").asText(), r::toString);
         assertEquals(app.loader(), who.get("filterLoader").asText(), r::toString);
+    }
+
+    private URI jerseyBase() {
+        return app("jersey").base();
+    }
+
+    /** 400 JSON from the filter's firewall (or, for some paths, the container's own JSON 400): no resource reached. */
+    private static void assertFirewalled(String raw, RawHttp.Answer a) {
+        JsonNode body = RawHttp.assertJsonError(a, 400);
+        assertFalse(body.has("resource") || body.has("remoteUser"), () -> raw + " reached the webapp: " + a);
+        if (body.has("code")) {
+            assertEquals("BadRequestError", body.get("code").asText(), a::toString);
+            assertTrue(body.get("message").asText().startsWith("The request path contains "), a::toString);
+        }
     }
 
     private static void assertRefused(String message, Reply r) {

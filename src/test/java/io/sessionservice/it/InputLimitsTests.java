@@ -306,6 +306,35 @@ interface InputLimitsTests extends HttpApiFixture {
         }
     }
 
+    // ================================================================== §5 request paths and the container's own errors
+
+    /**
+     * Paths a container and a JAX-RS router may read differently are 400 before anything else: here with a
+     * live token that the same request without the odd path would be answered with.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"x/../validate", "./validate", "x/%2e%2e/validate", "x/%2E%2E/validate", "validate;x=1",
+            "validate%3B", "validate/.", "/validate", "validate//", "x%2f..%2fvalidate", "validate%5c", "validate\\",
+            "validate%00", "validate%0a", "validate%25", "validate%7F", "validate%", "validate%C3"})
+    default void requestPathsTheFirewallRefusesAre400BeforeAnythingElse(String raw) {
+        String token = newStateToken();
+        java.net.URI base = http().base();
+        assertEquals(200, RawHttp.get(base, base.getPath() + "validate", "x-session-token", token).status());
+        RawHttp.Answer a = RawHttp.get(base, base.getPath() + raw, "x-session-token", token);
+        JsonNode body = RawHttp.assertJsonError(a, 400);
+        if (body.has("code")) {
+            assertEquals("BadRequestError", body.get("code").asText(), a::toString);
+            assertTrue(body.get("message").asText().startsWith("The request path contains "), a::toString);
+        } else { // refused by the container itself, in its own JSON
+            assertEquals(400, body.path("status").asInt(), a::toString);
+        }
+    }
+
+    @Test
+    default void errorsTheContainerAnswersItselfAreJsonWithoutServerVersion() {
+        RawHttp.assertContainerErrorsAreJson(http().base());
+    }
+
     // ================================================================== bodies
 
     /** {"pad":"xxx…"} of exactly {@code bytes} bytes. */

@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Jetty;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.xml.XmlConfiguration;
 
 /** Embedded Jetty 12 (ee10 environment) deploying WAR files (extracted into a temporary directory) and webapp directories. */
 public final class JettyContainer extends AbstractEmbeddedContainer {
@@ -34,7 +38,11 @@ public final class JettyContainer extends AbstractEmbeddedContainer {
     protected int startContainer(List<Webapp> webapps, ClassLoader parentLoader, int port) throws Exception {
         tempDir = Files.createTempDirectory("session-it-jetty-");
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // As jetty-conf/ ships: json-errors.ini's jetty.httpConfig.sendServerVersion, json-errors.xml's ErrorHandler.
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(Boolean.parseBoolean(ShippedConf.jettyIniProperty("jetty.httpConfig.sendServerVersion")));
+        new XmlConfiguration(ResourceFactory.root().newResource(ShippedConf.jettyErrorsXml())).configure(server);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * "Deploy to Jetty" with a real Jetty 12 (org.eclipse.jetty:jetty-home:zip, unpacked by the build):
  * a JETTY_BASE made by start.jar with http, ee10-deploy and ee10-ext, the WAR with
- * jetty-conf/sessions.xml as shipped (config path aside), the key in SESSION_KEY, and the protected
+ * jetty-conf/sessions.xml as shipped (config path aside), jetty-conf/json-errors.xml and .ini as shipped, the key in SESSION_KEY, and the protected
  * webapp taking the filter jars from the shared lib/ee10/ext.
  */
 class JettyDistributionIT extends AbstractDistributionIT {
@@ -35,6 +35,8 @@ class JettyDistributionIT extends AbstractDistributionIT {
         Files.copy(EmbeddedContainer.builtWar(), base.resolve("webapps/sessions.war"));
         Files.writeString(base.resolve("webapps/sessions.xml"), Files.readString(REPO.resolve("jetty-conf/sessions.xml"))
                 .replace("/etc/session-service/config.json", config.toString()));
+        Files.copy(ShippedConf.jettyErrorsXml(), Files.createDirectories(base.resolve("etc")).resolve("json-errors.xml"));
+        Files.copy(ShippedConf.jettyErrorsIni(), base.resolve("start.d/json-errors.ini"));
         Path sharedLib = Files.createDirectories(base.resolve("lib/ee10/ext"));
         for (Path jar : ProtectedWebapp.filterJars()) {
             Files.copy(jar, sharedLib.resolve(jar.getFileName()));

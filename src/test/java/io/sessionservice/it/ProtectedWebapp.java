@@ -1,10 +1,14 @@
 package io.sessionservice.it;
 
 import io.sessionservice.it.protectedapp.AddFilterListener;
+import io.sessionservice.it.protectedapp.CatchAllResource;
 import io.sessionservice.it.protectedapp.WhoAmIServlet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,13 +20,15 @@ import java.util.stream.Stream;
  * Builds the small webapp that SessionAuthFilter protects in the ITs: {@link WhoAmIServlet} on every
  * path, the filter in front of it configured by web.xml init-parameters (or, when asked, registered in
  * code by {@link AddFilterListener}), and, when asked, the filter's jars in its own WEB-INF/lib (else
- * the container must provide them in its shared lib).
+ * the container must provide them in its shared lib). As a {@link #jersey() Jersey webapp}, Jersey serves
+ * {@link CatchAllResource} instead of the servlet, and WEB-INF/lib holds the service WAR's libraries.
  */
 public final class ProtectedWebapp {
 
     private final Map<String, String> filterParameters = new LinkedHashMap<>();
     private boolean filterJarsInWebInfLib;
     private boolean registeredInCode;
+    private boolean jersey;
 
     public ProtectedWebapp param(String name, String value) {
         filterParameters.put(name, value);
@@ -41,13 +47,23 @@ public final class ProtectedWebapp {
         return this;
     }
 
+    /**
+     * A JAX-RS webapp: Jersey at {@code /*} serving {@link CatchAllResource}, which routes on the raw request
+     * URI, behind the filter; WEB-INF/lib gets the filter's jars and Jersey (the jars of the built WAR).
+     */
+    public ProtectedWebapp jersey() {
+        jersey = true;
+        filterJarsInWebInfLib = true;
+        return this;
+    }
+
     /** Writes the webapp directory under {@code parent} and returns it. */
     public Path writeTo(Path parent, String name) {
         try {
             Path root = Files.createDirectories(parent.resolve(name));
             Path webInf = Files.createDirectories(root.resolve("WEB-INF"));
             Files.writeString(webInf.resolve("web.xml"), webXml());
-            copyClass(WhoAmIServlet.class, webInf.resolve("classes"));
+            copyClass(jersey ? CatchAllResource.class : WhoAmIServlet.class, webInf.resolve("classes"));
             if (registeredInCode) {
                 copyClass(AddFilterListener.class, webInf.resolve("classes"));
             }
@@ -55,6 +71,9 @@ public final class ProtectedWebapp {
                 Path lib = Files.createDirectories(webInf.resolve("lib"));
                 for (Path jar : filterJars()) {
                     Files.copy(jar, lib.resolve(jar.getFileName()));
+                }
+                if (jersey) {
+                    copyWarLibraries(lib);
                 }
             }
             return root;
@@ -72,6 +91,20 @@ public final class ProtectedWebapp {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("No filter-lib at " + lib + ": run through `mvn verify`", e);
+        }
+    }
+
+    /** The built WAR's WEB-INF/lib (Jersey, HK2, Jackson, …), except what the filter's jars already hold. */
+    private static void copyWarLibraries(Path lib) throws IOException {
+        URI war = URI.create("jar:" + EmbeddedContainer.builtWar().toUri());
+        try (FileSystem zip = FileSystems.newFileSystem(war, Map.of());
+             Stream<Path> jars = Files.list(zip.getPath("/WEB-INF/lib"))) {
+            for (Path jar : jars.toList()) {
+                Path target = lib.resolve(jar.getFileName().toString());
+                if (!Files.exists(target)) {
+                    Files.copy(jar, target);
+                }
+            }
         }
     }
 
@@ -102,6 +135,26 @@ public final class ProtectedWebapp {
                     <url-pattern>/*</url-pattern>
                   </filter-mapping>
                 """.formatted(params);
+        if (jersey) {
+            return """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
+                    %s  <servlet>
+                        <servlet-name>jersey</servlet-name>
+                        <servlet-class>org.glassfish.jersey.servlet.ServletContainer</servlet-class>
+                        <init-param>
+                          <param-name>jersey.config.server.provider.classnames</param-name>
+                          <param-value>%s</param-value>
+                        </init-param>
+                        <load-on-startup>1</load-on-startup>
+                      </servlet>
+                      <servlet-mapping>
+                        <servlet-name>jersey</servlet-name>
+                        <url-pattern>/*</url-pattern>
+                      </servlet-mapping>
+                    </web-app>
+                    """.formatted(filter, CatchAllResource.class.getName());
+        }
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">

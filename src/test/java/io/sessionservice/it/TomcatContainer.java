@@ -16,11 +16,14 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.Lifecycle;
+import org.apache.catalina.Valve;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.core.ContainerBase;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
+import org.apache.tomcat.util.IntrospectionUtils;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /** Embedded Tomcat 10.1 deploying WAR files (unpacked into a temporary base directory) and webapp directories. */
@@ -72,6 +75,7 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         // No Jasper on the class path: without this Tomcat adds its default web.xml's JSP servlet and fails on it.
         tomcat.setAddDefaultWebXmlToWebapp(false);
+        addErrorReportValve((StandardHost) tomcat.getHost());
         for (Webapp w : webapps) {
             contexts.put(w, addContext(w, parentLoader));
         }
@@ -82,6 +86,20 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
             CONTAINER_LOG.removeHandler(startErrors);
         }
         return tomcat.getConnector().getLocalPort();
+    }
+
+    /** Tomcat's own errors as JSON, with the valve and settings tomcat-conf/error-report-valve.xml ships. */
+    private static void addErrorReportValve(StandardHost host) throws ReflectiveOperationException {
+        Map<String, String> attributes = ShippedConf.tomcatErrorValve();
+        String className = attributes.get("className");
+        host.setErrorReportValveClass(className);
+        Valve valve = (Valve) Class.forName(className).getDeclaredConstructor().newInstance();
+        attributes.forEach((name, value) -> {
+            if (!name.equals("className") && !IntrospectionUtils.setProperty(valve, name, value)) {
+                throw new IllegalStateException(className + " has no property " + name);
+            }
+        });
+        host.getPipeline().addValve(valve);
     }
 
     private Context addContext(Webapp w, ClassLoader parentLoader) {

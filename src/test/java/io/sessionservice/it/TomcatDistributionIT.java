@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * "Deploy to Tomcat" with a real Tomcat 10.1 (org.apache.tomcat:tomcat:zip, unpacked by the build):
- * a CATALINA_BASE with tomcat-conf/context.xml and tomcat-conf/setenv.sh as shipped (the test uses
+ * a CATALINA_BASE with tomcat-conf/context.xml, tomcat-conf/setenv.sh and tomcat-conf/error-report-valve.xml as shipped (the test uses
  * setenv.sh's placeholder key), the WAR in webapps/, the protected webapp with the filter jars in its
  * WEB-INF/lib; started with catalina.sh run.
  */
@@ -27,6 +27,7 @@ class TomcatDistributionIT extends AbstractDistributionIT {
         Files.writeString(serverXml, Files.readString(serverXml)
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                 .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\""));
+        Files.writeString(serverXml, ShippedConf.withTomcatErrorValve(Files.readString(serverXml)));
         for (String dir : List.of("temp", "work", "webapps", "bin", "conf/Catalina/localhost")) {
             Files.createDirectories(base.resolve(dir));
         }
