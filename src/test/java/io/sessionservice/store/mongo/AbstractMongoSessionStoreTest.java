@@ -11,6 +11,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
@@ -93,7 +94,7 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
         List<Document> before = mongo().collection().listIndexes().into(new ArrayList<>());
         Document ttl = index(before, new Document(SessionDocuments.EXPIRES, 1));
         assertEquals(0L, ((Number) ttl.get("expireAfterSeconds")).longValue());
-        index(before, new Document(SessionDocuments.USER, 1).append(SessionDocuments.CREATED, 1));
+        index(before, new Document(SessionDocuments.USER, 1).append(SessionDocuments.CREATED, -1).append("_id", -1));
 
         openStore(clock, new CommandRecorder()).close();
         List<Document> after = mongo().collection().listIndexes().into(new ArrayList<>());
@@ -118,11 +119,13 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
         assertEquals(Map.of("AccountId", "\"" + owner + "\"", "a%2Eb", "{\"c\":1.50}",
                 "%24x", "123456789012345678901234567890", "%", "\"empty\"", "100%25", "[true,null]"),
                 Map.copyOf(raw.get("data", Document.class)));
+        assertEquals(DataSize.of(data), raw.get("dataBytes"), "dataBytes is the data's size");
 
-        store.update(s.token(), new Mutation.Replace(json("{\"only\":1}")), false);
+        store.update(s.token(), new Mutation.Replace(json("{\"only\":1,\"AccountId\":null}")), false);
         raw = mongo().collection().find(new Document("_id", s.token())).first();
-        assertFalse(raw.containsKey("userId"), "a session without AccountId has no userId");
-        assertEquals(Map.of("only", "1"), Map.copyOf(raw.get("data", Document.class)));
+        assertFalse(raw.containsKey("userId"), "a session without a string AccountId has no userId");
+        assertEquals(Map.of("only", "1", "AccountId", "null"), Map.copyOf(raw.get("data", Document.class)));
+        assertEquals(DataSize.of(json("{\"only\":1,\"AccountId\":null}")), raw.get("dataBytes"));
     }
 
     @Test
