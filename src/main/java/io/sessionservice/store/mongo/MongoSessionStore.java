@@ -3,16 +3,12 @@ package io.sessionservice.store.mongo;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
 import static io.sessionservice.store.mongo.SessionDocuments.CREATED;
-import static io.sessionservice.store.mongo.SessionDocuments.DATA;
 import static io.sessionservice.store.mongo.SessionDocuments.EXPIRES;
 import static io.sessionservice.store.mongo.SessionDocuments.ID;
-import static io.sessionservice.store.mongo.SessionDocuments.SLIDING;
-import static io.sessionservice.store.mongo.SessionDocuments.TTL;
 import static io.sessionservice.store.mongo.SessionDocuments.USER;
-import static io.sessionservice.store.mongo.SessionDocuments.encode;
-import static io.sessionservice.store.mongo.SessionDocuments.escape;
 import static io.sessionservice.store.mongo.SessionDocuments.toDocument;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +27,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
@@ -40,6 +37,7 @@ import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,11 +60,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A TTL index on {@code expiresAt} ({@code expireAfterSeconds: 0}) lets MongoDB remove expired
  * sessions, about once a minute; every read therefore also filters {@code expiresAt > now} by this
- * store's clock. Each method sends exactly one command, without transactions, and nothing but
- * {@link #insert} creates a document: updates are {@code findAndModify} of the live document with
- * an update pipeline (the only way to slide a session to now + its own ttl in one atomic command),
- * inserts are one replace-with-upsert that can only replace an expired document. Driver failures
- * become {@link StoreUnavailableException}.
+ * store's clock. Each method sends one command where it can, without transactions, and nothing
+ * but {@link #insert} creates a document: updates are {@code findAndModify} of the live document
+ * with an update pipeline (the only way to slide a session to now + its own ttl in one atomic
+ * command) whose filter also enforces the mutation's rules ({@link MutationPipeline}); inserts are
+ * one replace-with-upsert that can only replace an expired document. A user's sessions are read
+ * through the index {@code {userId: 1, createdAt: -1, _id: -1}}, in {@link PageStart}'s order.
+ * Extra commands: an insert with an owner and a cap reads the user's sessions past the cap (and
+ * deletes them, if any); a guarded update whose filter misses reads the session once to tell "no
+ * such session" from a refusal. Driver failures become {@link StoreUnavailableException}.
  */
 public final class MongoSessionStore implements SessionStore {
 
@@ -82,6 +84,10 @@ public final class MongoSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(MongoSessionStore.class);
     private static final FindOneAndUpdateOptions RETURN_AFTER =
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+    /** A user's sessions newest first, ties by token descending: PageStart.NEWEST_FIRST, and the user index's order. */
+    private static final Bson NEWEST_FIRST = Sorts.descending(CREATED, ID);
+    /** Tries of a guarded update whose filter missed although a re-read says it would pass (a write raced it). */
+    private static final int GUARDED_UPDATE_TRIES = 5;
 
     private final Clock clock;
     private final MongoClient client;
@@ -138,9 +144,8 @@ public final class MongoSessionStore implements SessionStore {
 
     @Override
     public boolean insert(Session session, int maxSessionsPerUser) {
-        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         Date now = now();
-        return call("insert", () -> {
+        boolean inserted = call("insert", () -> {
             try {
                 // One command: replaces only an expired document with this token, inserts when there is none,
                 // and fails with a duplicate key when a live session holds the token (the filter misses it,
@@ -155,13 +160,38 @@ public final class MongoSessionStore implements SessionStore {
                 throw e;
             }
         });
+        if (inserted && session.userId() != null && maxSessionsPerUser < Integer.MAX_VALUE) {
+            endOldestPast(session.userId(), maxSessionsPerUser, now);
+        }
+        return inserted;
+    }
+
+    /**
+     * Ends the user's live sessions past the {@code cap} newest: one find on the user index (skipping
+     * the cap) and, when there are any, one delete of exactly those that still belong to the user.
+     * Concurrent inserts each run this after their own insert, so the last one to read sees every
+     * session inserted before it, and none ends a session that is among the cap newest of a later view.
+     */
+    private void endOldestPast(String userId, int cap, Date now) {
+        List<Object> oldest = call("insert", () -> sessions.find(and(eq(USER, userId), gt(EXPIRES, now)))
+                .sort(NEWEST_FIRST)
+                .skip(cap)
+                .projection(Projections.include(ID))
+                .batchSize(USER_BATCH)
+                .map(d -> d.get(ID))
+                .into(new ArrayList<>()));
+        if (!oldest.isEmpty()) {
+            // userId in the filter: a session moved to another user meanwhile is that user's now.
+            call("insert", () -> sessions.deleteMany(and(in(ID, oldest), eq(USER, userId))));
+        }
     }
 
     @Override
     public Optional<Session> find(String token, boolean touch) {
         Date now = now();
         if (touch) {
-            return modify("touch", token, now, List.of(addFields(new Document(EXPIRES, slide(now)))));
+            return modify("touch", live(token, now),
+                    List.of(MutationPipeline.addFields(new Document(EXPIRES, MutationPipeline.slide(now)))));
         }
         return call("find", () -> Optional.ofNullable(sessions.find(live(token, now)).first()))
                 .map(SessionDocuments::toSession);
@@ -170,8 +200,34 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public Optional<Session> update(String token, Mutation mutation, boolean touch) {
         Date now = now();
-        List<Document> pipeline = pipeline(mutation, touch, now);
-        return pipeline.isEmpty() ? find(token, false) : modify("update", token, now, pipeline);
+        MutationPipeline write = new MutationPipeline(mutation, touch, now);
+        if (!touch && MutationPipeline.changesNoData(mutation)) {
+            // Nothing to write: a read, with the size rule checked on what it read (as applyTo does).
+            Document current = call("find", () -> sessions.find(live(token, now)).first());
+            if (current != null && mutation.maxDataBytes() != Mutation.UNLIMITED
+                    && write.sizeAfter(current) > mutation.maxDataBytes()) {
+                throw new SessionTooLargeException(mutation.maxDataBytes());
+            }
+            return Optional.ofNullable(current).map(SessionDocuments::toSession);
+        }
+        List<Bson> filter = new ArrayList<>(List.of(eq(ID, token), gt(EXPIRES, now)));
+        filter.addAll(write.conditions());
+        List<Document> pipeline = write.stages();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Session> updated = modify("update", and(filter), pipeline);
+            if (updated.isPresent() || !write.guarded()) {
+                return updated;
+            }
+            // The filter missed: no live session, or a rule refused the write. Only then, one read tells which.
+            Document current = call("update", () -> sessions.find(live(token, now)).first());
+            if (current == null) {
+                return Optional.empty();
+            }
+            write.checkRules(current); // throws the refusal; returns when a concurrent write changed the session since
+            if (attempt == GUARDED_UPDATE_TRIES) {
+                throw new StoreUnavailableException("MongoDB update kept racing concurrent writes", null);
+            }
+        }
     }
 
     @Override
@@ -182,17 +238,29 @@ public final class MongoSessionStore implements SessionStore {
 
     @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
-        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
-        return start.select(allOfUser(userId), limit);
-    }
-
-    private List<Session> allOfUser(String userId) {
+        if (limit <= 0) {
+            return List.of();
+        }
         Date now = now();
-        return call("findByUser", () -> sessions.find(and(eq(USER, userId), gt(EXPIRES, now)))
-                .sort(Sorts.descending(CREATED))
-                .batchSize(USER_BATCH)
+        List<Bson> filter = new ArrayList<>(List.of(eq(USER, userId), gt(EXPIRES, now)));
+        if (start.createdAtMillis() != Long.MAX_VALUE) {
+            filter.add(lte(CREATED, new Date(start.createdAtMillis())));
+        }
+        // A range scan of the user index in its own order: the sessions created exactly at the start
+        // come first, so the page is what follows the first `skip` of them among skip + limit fetched.
+        int fetch = (int) Math.min((long) start.skip() + limit, Integer.MAX_VALUE);
+        List<Session> found = call("findByUser", () -> sessions.find(and(filter))
+                .sort(NEWEST_FIRST)
+                .limit(fetch)
+                .batchSize(Math.min(fetch, USER_BATCH))
                 .map(SessionDocuments::toSession)
                 .into(new ArrayList<>()));
+        int skipped = 0;
+        while (skipped < start.skip() && skipped < found.size()
+                && found.get(skipped).createdAt().toEpochMilli() == start.createdAtMillis()) {
+            skipped++;
+        }
+        return found.subList(skipped, Math.min(found.size(), skipped + limit));
     }
 
     @Override
@@ -233,65 +301,10 @@ public final class MongoSessionStore implements SessionStore {
 
     // ---- commands ----
 
-    /** One findAndModify of the live session at {@code token} with an update pipeline; never upserts. */
-    private Optional<Session> modify(String operation, String token, Date now, List<Document> pipeline) {
-        return call(operation, () -> Optional.ofNullable(sessions.findOneAndUpdate(live(token, now), pipeline, RETURN_AFTER)))
+    /** One findAndModify of the session {@code filter} matches with an update pipeline; never upserts. */
+    private Optional<Session> modify(String operation, Bson filter, List<Document> pipeline) {
+        return call(operation, () -> Optional.ofNullable(sessions.findOneAndUpdate(filter, pipeline, RETURN_AFTER)))
                 .map(SessionDocuments::toSession);
-    }
-
-    /**
-     * The update pipeline of a mutation: PATCH merges the set fields into {@code data} and unsets
-     * the removed ones (so concurrent patches of distinct fields both land), PUT swaps {@code data}
-     * whole; userId follows AccountId; touch slides the expiry. Empty when nothing changes.
-     */
-    static List<Document> pipeline(Mutation mutation, boolean touch, Date now) {
-        List<Document> stages = new ArrayList<>();
-        Document set = new Document();
-        List<String> unset = new ArrayList<>();
-        if (mutation instanceof Mutation.Replace replace) {
-            // Unset first so the new data replaces the old whole: given an object, $addFields may merge
-            // it into the existing sub-document (mongo-java-server does, even for a $literal).
-            stages.add(new Document("$unset", List.of(DATA)));
-            set.append(DATA, literal(encode(replace.data())));
-        } else if (mutation instanceof Mutation.Patch patch) {
-            if (!patch.set().isEmpty()) {
-                set.append(DATA, new Document("$mergeObjects", List.of("$" + DATA, literal(encode(patch.set())))));
-            }
-            patch.remove().forEach(name -> unset.add(DATA + "." + escape(name)));
-        }
-        if (mutation.changesUserId()) {
-            if (mutation.newUserId() != null) {
-                set.append(USER, literal(mutation.newUserId()));
-            } else {
-                unset.add(USER);
-            }
-        }
-        if (touch) {
-            set.append(EXPIRES, slide(now));
-        }
-        if (!set.isEmpty()) {
-            stages.add(addFields(set));
-        }
-        if (!unset.isEmpty()) {
-            stages.add(new Document("$unset", unset));
-        }
-        return stages;
-    }
-
-    /** The new expiry of a touched session: now + ttl when sliding, else unchanged. */
-    private static Document slide(Date now) {
-        Document nowPlusTtl = new Document("$add", List.of(now, new Document("$multiply", List.of("$" + TTL, 1000L))));
-        return new Document("$cond", List.of("$" + SLIDING, nowPlusTtl, "$" + EXPIRES));
-    }
-
-    // $addFields rather than its alias $set: both are update-pipeline stages on MongoDB, and the
-    // test server knows only $addFields.
-    private static Document addFields(Document fields) {
-        return new Document("$addFields", fields);
-    }
-
-    private static Document literal(Object value) {
-        return new Document("$literal", value);
     }
 
     private static Bson live(String token, Date now) {
@@ -315,7 +328,9 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     /**
-     * The TTL index that removes expired sessions and the per-user index (user id, creation time).
+     * The TTL index that removes expired sessions and the per-user index (user id, then newest first,
+     * ties by token descending: the order of findByUser, so a page is a range scan without a sort).
+     * The per-user index of earlier versions ({@code {userId: 1, createdAt: 1}}) is left alone if present.
      * createIndexes is idempotent. A refusal that retrying cannot cure (an index on the same keys
      * with other options, no createIndex privilege) is logged once, not retried on every request:
      * sessions stay correct, only their physical removal or the per-user lookup's speed suffers.
@@ -324,7 +339,7 @@ public final class MongoSessionStore implements SessionStore {
         try {
             sessions.createIndexes(List.of(
                     new IndexModel(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)),
-                    new IndexModel(Indexes.ascending(USER, CREATED))));
+                    new IndexModel(Indexes.compoundIndex(Indexes.ascending(USER), Indexes.descending(CREATED, ID)))));
             indexesReady = true;
         } catch (MongoCommandException e) {
             if (!PERMANENT_INDEX_ERRORS.contains(e.getErrorCode())) {

@@ -3,6 +3,7 @@ package io.sessionservice.store.mongo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Session;
 import java.util.Date;
@@ -13,18 +14,22 @@ import org.bson.Document;
  * How a session is stored in MongoDB, one document per session:
  *
  * <pre>{ _id: token, userId: AccountId (absent without one), data: { escaped field name: "field's JSON text" },
- *   createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool }</pre>
+ *   dataBytes: Int64 stored size of data, createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool }</pre>
  *
  * <p>Each data field's value is its exact JSON text (BSON numbers cannot hold every JSON number:
  * Decimal128 stops at 34 digits), under a name escaped by {@link #escape} so that any field,
  * whatever its name ({@code a.b}, {@code $x}, the empty string), is one addressable
  * {@code data.<escaped>} path.
+ *
+ * <p>{@code dataBytes} is the data's {@linkplain #storedSize stored size}, kept up to date by every
+ * write, so that an update pipeline can check the size limit from the fields it touches alone.
  */
 final class SessionDocuments {
 
     static final String ID = "_id";
     static final String USER = "userId";
     static final String DATA = "data";
+    static final String DATA_BYTES = "dataBytes";
     static final String CREATED = "createdAt";
     static final String EXPIRES = "expiresAt";
     static final String TTL = "ttl";
@@ -39,6 +44,7 @@ final class SessionDocuments {
             d.append(USER, s.userId());
         }
         return d.append(DATA, encode(s.data()))
+                .append(DATA_BYTES, storedSize(s.data()))
                 .append(CREATED, Date.from(s.createdAt()))
                 .append(EXPIRES, Date.from(s.expiresAt()))
                 .append(TTL, s.ttlSeconds())
@@ -62,6 +68,25 @@ final class SessionDocuments {
             fields.append(escape(e.getKey()), jsonText(e.getValue()));
         }
         return fields;
+    }
+
+    /**
+     * The size limit's measure as this store counts it: per field, the UTF-8 bytes of the name plus
+     * those of the stored JSON text. Equal to {@link DataSize#of} except that a lone surrogate counts
+     * as its 6-byte {@code \\uXXXX} escape (the service refuses such strings anyway); the update
+     * pipelines count stored texts with {@code $strLenBytes}, so both agree.
+     */
+    static long storedSize(ObjectNode data) {
+        long total = 0;
+        for (Map.Entry<String, JsonNode> e : data.properties()) {
+            total += fieldSize(e.getKey(), jsonText(e.getValue()));
+        }
+        return total;
+    }
+
+    /** A field's stored size from its (unescaped) name and its stored text. */
+    static long fieldSize(String name, String storedText) {
+        return DataSize.utf8Length(name) + DataSize.utf8Length(storedText);
     }
 
     /**
@@ -108,7 +133,7 @@ final class SessionDocuments {
     }
 
     /** The value's JSON text, with lone surrogates (only possible inside strings) written as \\uXXXX escapes. */
-    private static String jsonText(JsonNode value) {
+    static String jsonText(JsonNode value) {
         String text;
         try {
             text = Json.MAPPER.writeValueAsString(value);

@@ -11,6 +11,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The store contract plus what is particular to MongoDB: one command per operation, the indexes,
  * the stored layout. Subclasses say which server: mongo-java-server in this JVM, or a real MongoDB.
  */
-abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
+abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implements MongoBoundsTests {
 
     /** Names of the commands the store under test sent, in order. */
     protected final CommandRecorder commands = new CommandRecorder();
@@ -57,8 +59,14 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
         return new MongoSessionStore(settings, databaseName(), collectionName(), clock);
     }
 
-    private MongoSessionStore mongo() {
+    @Override
+    public MongoSessionStore mongo() {
         return (MongoSessionStore) store;
+    }
+
+    @Override
+    public CommandRecorder commands() {
+        return commands;
     }
 
     @Test
@@ -93,7 +101,7 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
         List<Document> before = mongo().collection().listIndexes().into(new ArrayList<>());
         Document ttl = index(before, new Document(SessionDocuments.EXPIRES, 1));
         assertEquals(0L, ((Number) ttl.get("expireAfterSeconds")).longValue());
-        index(before, new Document(SessionDocuments.USER, 1).append(SessionDocuments.CREATED, 1));
+        index(before, new Document(SessionDocuments.USER, 1).append(SessionDocuments.CREATED, -1).append("_id", -1));
 
         openStore(clock, new CommandRecorder()).close();
         List<Document> after = mongo().collection().listIndexes().into(new ArrayList<>());
@@ -118,11 +126,13 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
         assertEquals(Map.of("AccountId", "\"" + owner + "\"", "a%2Eb", "{\"c\":1.50}",
                 "%24x", "123456789012345678901234567890", "%", "\"empty\"", "100%25", "[true,null]"),
                 Map.copyOf(raw.get("data", Document.class)));
+        assertEquals(DataSize.of(data), ((Number) raw.get("dataBytes")).longValue(), "dataBytes is the data's size");
 
-        store.update(s.token(), new Mutation.Replace(json("{\"only\":1}")), false);
+        store.update(s.token(), new Mutation.Replace(json("{\"only\":1,\"AccountId\":null}")), false);
         raw = mongo().collection().find(new Document("_id", s.token())).first();
-        assertFalse(raw.containsKey("userId"), "a session without AccountId has no userId");
-        assertEquals(Map.of("only", "1"), Map.copyOf(raw.get("data", Document.class)));
+        assertFalse(raw.containsKey("userId"), "a session without a string AccountId has no userId");
+        assertEquals(Map.of("only", "1", "AccountId", "null"), Map.copyOf(raw.get("data", Document.class)));
+        assertEquals(DataSize.of(json("{\"only\":1,\"AccountId\":null}")), ((Number) raw.get("dataBytes")).longValue());
     }
 
     @Test
@@ -182,9 +192,7 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
     // ---- helpers ----
 
     protected void assertCommands(String expected, Runnable operation) {
-        commands.clear();
-        operation.run();
-        assertEquals(List.of(expected), commands.names(), "commands sent");
+        assertCommands(List.of(expected), operation);
     }
 
     private static Document index(List<Document> indexes, Document key) {
@@ -192,21 +200,28 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract {
                 .orElseThrow(() -> new AssertionError("no index on " + key.toJson() + " in " + indexes));
     }
 
-    /** Records the name of every command a client sends (connection handshakes are not commands). */
+    /** Records every command a client sends, and its name (connection handshakes are not commands). */
     protected static final class CommandRecorder implements CommandListener {
         private final List<String> names = new CopyOnWriteArrayList<>();
+        private final List<BsonDocument> sent = new CopyOnWriteArrayList<>();
 
         @Override
         public void commandStarted(CommandStartedEvent event) {
             names.add(event.getCommandName());
+            sent.add(event.getCommand().clone()); // the event's document is only valid during the call
         }
 
         void clear() {
             names.clear();
+            sent.clear();
         }
 
         List<String> names() {
             return List.copyOf(names);
+        }
+
+        List<BsonDocument> sent() {
+            return List.copyOf(sent);
         }
     }
 }

@@ -1,9 +1,21 @@
 package io.sessionservice.store.mongo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.sessionservice.core.PageStart;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.Tokens;
+import java.time.Instant;
 import java.util.UUID;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
@@ -41,5 +53,34 @@ class RealMongoSessionStoreTest extends AbstractMongoSessionStoreTest {
     @Override
     protected String collectionName() {
         return COLLECTION;
+    }
+
+    /** The server's own plan of "latest session": the user index in its order, no sort, a few keys. */
+    @Test
+    void latestSessionIsAnIndexRangeScanThatReadsAFewKeysWhateverTheUserHolds() {
+        String owner = user();
+        Instant t = clock.instant();
+        for (int i = 0; i < 300; i++) {
+            Instant created = t.minusMillis(i);
+            assertTrue(store.insert(new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                    created, created.plusSeconds(600), 600, false)));
+        }
+        commands.clear();
+        assertEquals(1, store.findByUser(owner, PageStart.FIRST, 1).size());
+        BsonDocument find = commands.sent().get(0);
+        BsonDocument query = new BsonDocument("find", new BsonString(collectionName()))
+                .append("filter", find.getDocument("filter"))
+                .append("sort", find.getDocument("sort"))
+                .append("limit", find.get("limit"));
+        Document explained;
+        try (MongoClient client = MongoClients.create(uri())) {
+            explained = client.getDatabase(databaseName())
+                    .runCommand(new Document("explain", query).append("verbosity", "executionStats"));
+        }
+        String plan = explained.toJson();
+        assertTrue(plan.contains("IXSCAN") && plan.contains("userId_1_createdAt_-1__id_-1"), plan);
+        assertFalse(plan.contains("\"SORT\""), "no in-memory sort: " + plan);
+        Document stats = explained.get("executionStats", Document.class);
+        assertTrue(((Number) stats.get("totalKeysExamined")).longValue() <= 3, plan);
     }
 }
