@@ -65,7 +65,7 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         Session a = stored(owner);
         Session b = stored(owner);
         store.update(a.token(), new Mutation.Patch(json("{\"AccountId\":\"" + user() + "\",\"x\":1}"), Set.of()), true);
-        store.update(b.token(), new Mutation.Replace(json("{\"y\":[]}")), true);
+        store.update(b.token(), new Mutation.Replace(json("{\"AccountId\":null,\"y\":[]}")), true); // ownerless now
         store.find(stored(owner).token(), true);
         store.delete(stored(user()).token());
         store.deleteByUser(owner);
@@ -79,17 +79,42 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
-    void userIndexDropsExpiredEntriesOnEachWrite() throws Exception {
+    void userIndexDropsExpiredEntriesOnAnInsertPastTheCap() throws Exception {
         String owner = user();
         for (int i = 0; i < 5; i++) {
             store.insert(session(owner, 10, i % 2 == 0));
         }
         assertEquals(5, indexOf(owner).size());
         advance(Duration.ofSeconds(11 + 3 * 10)); // past the bound Cluster keeps for sliding sessions too
-        Session live = stored(owner);
+        Session live = session(owner, 600, true);
+        assertTrue(store.insert(live, 2)); // standalone: 6 entries > 2 reads them all; Cluster: the bounds passed
         assertEquals(List.of(live.token()), indexOf(owner));
         assertEquals(1, store.deleteByUser(owner));
         assertTrue(indexOf(owner).isEmpty());
+    }
+
+    @Test
+    void theIndexIsScoredByCreationAndOutlivesItsLongestMember() throws Exception {
+        String owner = user();
+        Instant t = clock.instant();
+        Session older = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                t.minusSeconds(5), t.plusSeconds(900), 905, true);
+        Session newer = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                t, t.plusSeconds(60), 60, false);
+        assertTrue(store.insert(older));
+        assertTrue(store.insert(newer));
+        try (UnifiedJedis c = inspector()) {
+            String key = keyPrefix + "u:" + owner;
+            assertEquals(List.of(newer.token(), older.token()), indexOf(owner));
+            assertEquals((double) t.toEpochMilli(), c.zscore(key, newer.token()));
+            assertEquals((double) t.minusSeconds(5).toEpochMilli(), c.zscore(key, older.token()));
+            long indexExpiry = System.currentTimeMillis() + c.pttl(key);
+            assertTrue(indexExpiry >= older.expiresAt().toEpochMilli(), "the index expires before its longest member");
+            advance(Duration.ofSeconds(800));
+            Session slid = store.find(older.token(), true).orElseThrow(); // now expires 905 s later
+            indexExpiry = System.currentTimeMillis() + c.pttl(key);
+            assertTrue(indexExpiry >= slid.expiresAt().toEpochMilli(), "a slide did not raise the index's expiry");
+        }
     }
 
     @Test
@@ -264,10 +289,10 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         }
     }
 
-    /** The tokens in a user's index, lowest score first. */
+    /** The tokens in a user's index, newest first (not Cluster's expiry-bound members). */
     private List<String> indexOf(String userId) {
         try (UnifiedJedis c = inspector()) {
-            return c.zrange(keyPrefix + "u:" + userId, 0, -1);
+            return c.zrevrangeByScore(keyPrefix + "u:" + userId, "+inf", ClusterUserIndex.CREATED_MIN);
         }
     }
 
