@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,16 +42,17 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * Sessions in Redis, standalone or Cluster (Jedis, its own connection pools). A session is a hash
  * {@code <prefix>s:<token>} whose key expires with the session; a user's sessions are indexed in a
- * sorted set {@code <prefix>u:<userId>} scored by expiry, trimmed on every write and expiring with its
- * last member. Every write is {@code session.lua} by EVALSHA (EVAL when the server lost its script
- * cache), judging liveness by this store's clock. Data values stay the JSON text Jackson wrote: Lua
- * never decodes them.
+ * sorted set {@code <prefix>u:<userId>} scored by createdAt, so a page of them, newest first, costs
+ * O(log n + limit); the index key's expiry is raised to its longest-living member's. Every write is
+ * {@code session.lua} by EVALSHA (EVAL when the server lost its script cache), judging liveness by this
+ * store's clock and checking a mutation's fixed owner and size limit before it writes anything. Data
+ * values stay the JSON text Jackson wrote: Lua never decodes them.
  *
- * <p>Standalone, the script keeps the index itself, so every operation is one command. In Cluster a
- * session and its user's index sit in different slots: the script touches only the session and the
- * index is written by a second command (before an insert, so no session is ever unindexed; after a
- * change of owner or an index-bound refresh). Readers there re-check each indexed token and tolerate
- * stale entries, which expire with their score. The README has the key layout and round-trip budget.
+ * <p>Standalone, the script keeps the index itself (and the per-user cap, on insert), so every
+ * operation is one command. In Cluster a session and its user's index sit in different slots: the
+ * script touches only the session and {@link ClusterUserIndex} keeps the index with further commands
+ * (before an insert, so no session is ever unindexed; after a change of owner or an index-bound
+ * refresh; the cap after the insert). The README has the key layout and round-trip budget.
  */
 public final class RedisSessionStore implements SessionStore {
 
@@ -62,6 +65,7 @@ public final class RedisSessionStore implements SessionStore {
     private final String sessionPrefix;
     private final String indexPrefix;
     private final Clock clock;
+    private final ClusterUserIndex userIndex = new ClusterUserIndex(this);
     private volatile UnifiedJedis client;
 
     RedisSessionStore(RedisConnection connection, Clock clock) {
@@ -79,20 +83,28 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean insert(Session s, int maxSessionsPerUser) {
-        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         long exp = s.expiresAt().toEpochMilli();
+        String created = Long.toString(s.createdAt().toEpochMilli());
         String bound = "";
+        long indexed = 0;
         if (cluster && s.userId() != null) {
             // Index first: a crash after this leaves a stale entry, never an unindexed session.
             // The bound is the one session.lua keeps: exp, or 3 ttl ahead for sliding sessions.
             bound = Long.toString(s.sliding() ? exp + 3000 * s.ttlSeconds() : exp);
-            indexAdd(s.userId(), s.token(), bound);
+            indexed = indexAdd(s.userId(), s.token(), created, bound);
         }
-        List<String> args = args("insert", s.token(), optUser(s.userId()),
-                Long.toString(s.createdAt().toEpochMilli()), Long.toString(exp), Long.toString(s.ttlSeconds()),
-                s.sliding() ? "1" : "0", bound);
+        List<String> args = args("insert", s.token(), optUser(s.userId()), created, Long.toString(exp),
+                Long.toString(s.ttlSeconds()), s.sliding() ? "1" : "0", bound, Integer.toString(maxSessionsPerUser));
         addNumbered(args, s.data());
-        return Long.valueOf(1).equals(script(sessionKey(s.token()), args));
+        boolean inserted = Long.valueOf(1).equals(script(sessionKey(s.token()), args));
+        if (cluster && s.userId() != null) {
+            if (!inserted) {
+                restoreIndexScore(s.userId(), s.token());
+            } else if (indexed > maxSessionsPerUser) {
+                userIndex.endOldestPast(s.userId(), maxSessionsPerUser);
+            }
+        }
+        return inserted;
     }
 
     @Override
@@ -100,25 +112,28 @@ public final class RedisSessionStore implements SessionStore {
         if (!touch) {
             return Optional.ofNullable(parse(token, call(c -> c.hgetAll(sessionKey(token)))));
         }
-        return settled(token, script(sessionKey(token), args("touch", token)));
+        return settled(token, script(sessionKey(token), args("touch", token)), Mutation.UNLIMITED);
     }
 
     @Override
     public Optional<Session> update(String token, Mutation mutation, boolean touch) {
-        List<String> args = args("update", token, touch ? "1" : "0");
+        boolean changes = mutation.changesUserId();
+        String limit = mutation.maxDataBytes() == Mutation.UNLIMITED ? "" : Long.toString(mutation.maxDataBytes());
+        List<String> args = args("update", token, touch ? "1" : "0",
+                mutation instanceof Mutation.Replace ? "replace" : "patch", changes ? "1" : "0",
+                changes ? optUser(mutation.newUserId()) : "", mutation.ownerFixed() ? "1" : "0", limit);
         if (mutation instanceof Mutation.Replace replace) {
-            args.addAll(List.of("replace", "1", optUser(replace.newUserId()), "0"));
+            args.add("0");
             addNumbered(args, replace.data());
         } else if (mutation instanceof Mutation.Patch patch) {
-            args.addAll(List.of("patch", patch.changesUserId() ? "1" : "0",
-                    patch.changesUserId() ? optUser(patch.newUserId()) : "", Integer.toString(patch.remove().size())));
+            args.add(Integer.toString(patch.remove().size()));
             patch.remove().forEach(name -> args.add(DATA + name));
             for (Map.Entry<String, JsonNode> field : patch.set().properties()) {
                 args.add(DATA + field.getKey());
                 args.add(json(field.getValue()));
             }
         }
-        return settled(token, script(sessionKey(token), args));
+        return settled(token, script(sessionKey(token), args), mutation.maxDataBytes());
     }
 
     @Override
@@ -128,37 +143,20 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
-        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
-        return start.select(allOfUser(userId), limit);
-    }
-
-    private List<Session> allOfUser(String userId) {
-        if (!cluster) {
-            List<?> reply = (List<?>) script(indexKey(userId), args("user_list", sessionPrefix, userId));
-            List<Session> found = new ArrayList<>();
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
-                Session s = parse((String) reply.get(i), toMap((List<?>) reply.get(i + 1)));
-                if (s != null) {
-                    found.add(s);
-                }
-            }
-            return found;
+        if (limit < 1) {
+            return List.of();
         }
-        // Cluster: the index, then every indexed session in one pipeline (one round trip per node).
-        List<String> tokens = indexed(userId);
+        if (cluster) {
+            return userIndex.page(userId, start, limit);
+        }
+        List<?> reply = (List<?>) script(indexKey(userId), args("user_page", sessionPrefix, userId,
+                Long.toString(start.createdAtMillis()), Integer.toString(start.skip()), Integer.toString(limit)));
         List<Session> found = new ArrayList<>();
-        List<String> otherOwners = new ArrayList<>();
-        List<Response<Map<String, String>>> replies = pipelined(p -> tokens.stream().map(t -> p.hgetAll(sessionKey(t))).toList());
-        for (int i = 0; i < tokens.size(); i++) {
-            Session s = parse(tokens.get(i), get(replies.get(i)));
-            if (s != null && userId.equals(s.userId())) {
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            Session s = parse((String) reply.get(i), toMap((List<?>) reply.get(i + 1)));
+            if (s != null) {
                 found.add(s);
-            } else if (s != null) {
-                otherOwners.add(tokens.get(i)); // moved to another user; a missing one may be an insert under way
             }
-        }
-        if (!otherOwners.isEmpty()) {
-            call(c -> c.zrem(indexKey(userId), otherOwners.toArray(String[]::new)));
         }
         return found;
     }
@@ -168,34 +166,7 @@ public final class RedisSessionStore implements SessionStore {
         if (!cluster) {
             return ((Long) script(indexKey(userId), args("user_delete", sessionPrefix, userId))).intValue();
         }
-        List<String> tokens = indexed(userId);
-        List<List<String>> argLists = tokens.stream().map(t -> args("delete", t, optUser(userId))).toList();
-        List<Response<Object>> replies = pipelined(p -> {
-            List<Response<Object>> list = new ArrayList<>();
-            for (int i = 0; i < tokens.size(); i++) {
-                list.add(p.evalsha(SHA, List.of(sessionKey(tokens.get(i))), argLists.get(i)));
-            }
-            return list;
-        });
-        List<String> ended = new ArrayList<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            Object reply;
-            try {
-                reply = get(replies.get(i));
-            } catch (StoreUnavailableException e) {
-                if (!(e.getCause() instanceof JedisNoScriptException)) {
-                    throw e;
-                }
-                reply = script(sessionKey(tokens.get(i)), argLists.get(i));
-            }
-            if (Long.valueOf(1).equals(reply)) {
-                ended.add(tokens.get(i));
-            }
-        }
-        if (!ended.isEmpty()) {
-            call(c -> c.zrem(indexKey(userId), ended.toArray(String[]::new)));
-        }
-        return ended.size();
+        return userIndex.deleteAll(userId);
     }
 
     @Override
@@ -214,7 +185,7 @@ public final class RedisSessionStore implements SessionStore {
     // ---- plumbing ----
 
     /** Runs a command on the (lazily connected) client; every Jedis failure is a StoreUnavailableException. */
-    private <T> T call(Function<UnifiedJedis, T> command) {
+    <T> T call(Function<UnifiedJedis, T> command) {
         try {
             return command.apply(client());
         } catch (JedisException e) {
@@ -223,7 +194,7 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /** session.lua by SHA; a server that restarted or flushed its scripts gets the text once (EVAL caches it). */
-    private Object script(String key, List<String> args) {
+    Object script(String key, List<String> args) {
         return call(c -> {
             try {
                 return c.evalsha(SHA, List.of(key), args);
@@ -233,7 +204,7 @@ public final class RedisSessionStore implements SessionStore {
         });
     }
 
-    private <T> List<T> pipelined(Function<AbstractPipeline, List<T>> commands) {
+    <T> List<T> pipelined(Function<AbstractPipeline, List<T>> commands) {
         return call(c -> {
             try (AbstractPipeline p = c.pipelined()) {
                 List<T> responses = commands.apply(p);
@@ -243,7 +214,7 @@ public final class RedisSessionStore implements SessionStore {
         });
     }
 
-    private <T> T get(Response<T> response) {
+    <T> T get(Response<T> response) {
         try {
             return response.get();
         } catch (JedisException e) {
@@ -280,28 +251,44 @@ public final class RedisSessionStore implements SessionStore {
         return new StoreUnavailableException("Redis: " + detail, e);
     }
 
-    private Optional<Session> settled(String token, Object reply) {
+    /** The session a script left, after applying its index hint (Cluster); refusals become exceptions. */
+    private Optional<Session> settled(String token, Object reply, long maxDataBytes) {
         if (reply == null) {
             return Optional.empty();
         }
+        if (reply instanceof Long refusal) {
+            if (refusal == -1) {
+                throw new OwnerChangeForbiddenException();
+            }
+            throw new SessionTooLargeException(maxDataBytes);
+        }
         List<?> r = (List<?>) reply;
         String hint = (String) r.get(0);
+        Map<String, String> hash = toMap((List<?>) r.get(2));
         if (!hint.isEmpty()) {
-            indexAdd(hint.substring(1), token, (String) r.get(1));
+            indexAdd(hint.substring(1), token, hash.get("created"), (String) r.get(1));
         }
-        return Optional.ofNullable(parse(token, toMap((List<?>) r.get(2))));
+        return Optional.ofNullable(parse(token, hash));
     }
 
-    private void indexAdd(String userId, String token, String score) {
-        script(indexKey(userId), args("index_add", token, score));
+    /** Cluster: the token in its user's index at createdAt with its expiry bound; the tokens indexed. */
+    long indexAdd(String userId, String token, String created, String bound) {
+        return (Long) script(indexKey(userId), args("index_add", token, created, bound));
     }
 
-    private List<String> indexed(String userId) {
-        return call(c -> c.zrangeByScore(indexKey(userId), "(" + now(), "+inf"));
+    /**
+     * Cluster, after an insert refused because the token is live: index_add ran first with the refused
+     * session's createdAt; when the live session is the same user's, its own createdAt goes back.
+     */
+    private void restoreIndexScore(String userId, String token) {
+        Map<String, String> hash = call(c -> c.hgetAll(sessionKey(token)));
+        if (userId.equals(hash.get("user")) && hash.get("created") != null) {
+            call(c -> c.zadd(indexKey(userId), Double.parseDouble(hash.get("created")), token));
+        }
     }
 
     /** The session in a hash, or null when the hash is empty or the session has expired. */
-    private Session parse(String token, Map<String, String> hash) {
+    Session parse(String token, Map<String, String> hash) {
         String exp = hash.get("exp");
         if (exp == null || Long.parseLong(exp) <= now()) {
             return null;
@@ -338,25 +325,25 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    private List<String> args(String op, String... rest) {
+    List<String> args(String op, String... rest) {
         List<String> args = new ArrayList<>(List.of(op, Long.toString(now()), cluster ? "" : indexPrefix));
         args.addAll(List.of(rest));
         return args;
     }
 
-    private String sessionKey(String token) {
+    String sessionKey(String token) {
         return sessionPrefix + token;
     }
 
-    private String indexKey(String userId) {
+    String indexKey(String userId) {
         return indexPrefix + userId;
     }
 
-    private long now() {
+    long now() {
         return clock.millis();
     }
 
-    private static String optUser(String userId) {
+    static String optUser(String userId) {
         return userId == null ? "" : "=" + userId;
     }
 

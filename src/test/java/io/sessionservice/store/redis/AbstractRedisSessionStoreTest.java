@@ -1,13 +1,18 @@
 package io.sessionservice.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.Tokens;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.TestClock;
@@ -65,7 +70,7 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         Session a = stored(owner);
         Session b = stored(owner);
         store.update(a.token(), new Mutation.Patch(json("{\"AccountId\":\"" + user() + "\",\"x\":1}"), Set.of()), true);
-        store.update(b.token(), new Mutation.Replace(json("{\"y\":[]}")), true);
+        store.update(b.token(), new Mutation.Replace(json("{\"AccountId\":null,\"y\":[]}")), true); // ownerless now
         store.find(stored(owner).token(), true);
         store.delete(stored(user()).token());
         store.deleteByUser(owner);
@@ -79,17 +84,42 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
-    void userIndexDropsExpiredEntriesOnEachWrite() throws Exception {
+    void userIndexDropsExpiredEntriesOnAnInsertPastTheCap() throws Exception {
         String owner = user();
         for (int i = 0; i < 5; i++) {
             store.insert(session(owner, 10, i % 2 == 0));
         }
         assertEquals(5, indexOf(owner).size());
         advance(Duration.ofSeconds(11 + 3 * 10)); // past the bound Cluster keeps for sliding sessions too
-        Session live = stored(owner);
+        Session live = session(owner, 600, true);
+        assertTrue(store.insert(live, 2)); // standalone: 6 entries > 2 reads them all; Cluster: the bounds passed
         assertEquals(List.of(live.token()), indexOf(owner));
         assertEquals(1, store.deleteByUser(owner));
         assertTrue(indexOf(owner).isEmpty());
+    }
+
+    @Test
+    void theIndexIsScoredByCreationAndOutlivesItsLongestMember() throws Exception {
+        String owner = user();
+        Instant t = clock.instant();
+        Session older = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                t.minusSeconds(5), t.plusSeconds(900), 905, true);
+        Session newer = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                t, t.plusSeconds(60), 60, false);
+        assertTrue(store.insert(older));
+        assertTrue(store.insert(newer));
+        try (UnifiedJedis c = inspector()) {
+            String key = keyPrefix + "u:" + owner;
+            assertEquals(List.of(newer.token(), older.token()), indexOf(owner));
+            assertEquals((double) t.toEpochMilli(), c.zscore(key, newer.token()));
+            assertEquals((double) t.minusSeconds(5).toEpochMilli(), c.zscore(key, older.token()));
+            long indexExpiry = System.currentTimeMillis() + c.pttl(key);
+            assertTrue(indexExpiry >= older.expiresAt().toEpochMilli(), "the index expires before its longest member");
+            advance(Duration.ofSeconds(800));
+            Session slid = store.find(older.token(), true).orElseThrow(); // now expires 905 s later
+            indexExpiry = System.currentTimeMillis() + c.pttl(key);
+            assertTrue(indexExpiry >= slid.expiresAt().toEpochMilli(), "a slide did not raise the index's expiry");
+        }
     }
 
     @Test
@@ -180,6 +210,54 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         assertEquals(5, store.deleteByUser(owner));
     }
 
+    @Test
+    void aRefusedInsertLeavesTheLiveSessionsIndexPosition() {
+        String owner = user();
+        Session live = stored(owner);
+        Session clash = new Session(live.token(), owner, live.data(), clock.instant().plusSeconds(5),
+                clock.instant().plusSeconds(60), 60, false);
+        assertFalse(store.insert(clash)); // Cluster wrote the index first, with the clash's createdAt
+        try (UnifiedJedis c = inspector()) {
+            assertEquals((double) live.createdAt().toEpochMilli(), c.zscore(keyPrefix + "u:" + owner, live.token()));
+        }
+    }
+
+    @Test
+    void theSizeLimitHoldsForSessionsStoredWithoutASizeField() {
+        Session s = stored(user()); // {"n":1,"AccountId":...}
+        try (UnifiedJedis c = inspector()) {
+            c.hdel(keyPrefix + "s:" + s.token(), "size"); // as an earlier version wrote it
+        }
+        long size = DataSize.of(s.data());
+        ObjectNode add = json("{\"more\":\"0123456789\"}");
+        assertThrows(SessionTooLargeException.class, () -> store.update(s.token(),
+                new Mutation.Patch(add, Set.of(), false, size + DataSize.of(add) - 1), true));
+        assertTrue(store.update(s.token(), new Mutation.Patch(add, Set.of(), false, size + DataSize.of(add)), true)
+                .isPresent());
+        assertThrows(SessionTooLargeException.class, () -> store.update(s.token(),
+                new Mutation.Patch(json("{\"x\":1}"), Set.of(), false, size + DataSize.of(add)), true));
+    }
+
+    /** The latest session of a user reads one session (two reads standalone), not all the user holds. */
+    @Test
+    void theLatestSessionReadsOneSessionWhateverTheUserHolds() throws Exception {
+        String owner = user();
+        Instant t = clock.instant();
+        Session newest = null;
+        for (int i = 0; i < 40; i++) {
+            Session s = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                    t.minusMillis(40 - i), t.plusSeconds(600), 600, true);
+            assertTrue(store.insert(s));
+            newest = s;
+        }
+        String newestToken = newest.token();
+        try (CommandMonitor monitor = new CommandMonitor(clientName, ports())) {
+            List<String> sessionCommands = monitor.commandsOnKeysDuring(() -> assertEquals(List.of(newestToken),
+                    tokens(store.findByUser(owner, PageStart.FIRST, 1))), keyPrefix + "s:");
+            assertTrue(sessionCommands.size() <= 2, "session reads for the latest of 40: " + sessionCommands);
+        }
+    }
+
     // ---- round trips ----
 
     /** Per operation, the commands Redis receives (MONITOR, this store's connections only). */
@@ -214,6 +292,8 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
                 stored(many);
             }
             budget.put("findByUser (3 live)", count(monitor, () -> assertEquals(3, store.findByUser(many).size())));
+            budget.put("latest of user (3 live)", count(monitor,
+                    () -> assertEquals(1, store.findByUser(many, PageStart.FIRST, 1).size())));
             budget.put("deleteByUser (3 live)", count(monitor, () -> assertEquals(3, store.deleteByUser(many))));
 
             flushScripts();
@@ -237,6 +317,7 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         expected.put("patch (new owner)", c ? 2 : 1);
         expected.put("get (index refresh due)", c ? 2 : 1);
         expected.put("findByUser (3 live)", c ? 1 + 3 : 1);
+        expected.put("latest of user (3 live)", c ? 1 + 1 : 1);
         expected.put("deleteByUser (3 live)", c ? 1 + 3 + 1 : 1);
         expected.put("get (script cache lost)", 2);
         expected.put("get (reloaded)", 1);
@@ -264,10 +345,10 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         }
     }
 
-    /** The tokens in a user's index, lowest score first. */
+    /** The tokens in a user's index, newest first (not Cluster's expiry-bound members). */
     private List<String> indexOf(String userId) {
         try (UnifiedJedis c = inspector()) {
-            return c.zrange(keyPrefix + "u:" + userId, 0, -1);
+            return c.zrevrangeByScore(keyPrefix + "u:" + userId, "+inf", ClusterUserIndex.CREATED_MIN);
         }
     }
 

@@ -62,6 +62,35 @@ final class CommandMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * The names of the commands on keys starting with {@code keyPrefix} that any node ran while
+     * {@code action} ran, whether these clients sent them or their scripts ran them ({@code lua}).
+     */
+    List<String> commandsOnKeysDuring(Runnable action, String keyPrefix) {
+        try {
+            for (Node node : nodes) {
+                readUntilMarker(node, mark(node), Set.of());
+            }
+            action.run();
+            List<String> commands = new ArrayList<>();
+            for (Node node : nodes) {
+                String marker = mark(node);
+                Set<String> sources = new HashSet<>(clients(node.port()));
+                sources.add("lua");
+                for (String line : readLinesUntilMarker(node, marker, sources)) {
+                    // "NAME" "key" ...: the first argument is the key of every command counted here
+                    String[] quoted = line.split("\"", 5);
+                    if (quoted.length >= 4 && quoted[3].startsWith(keyPrefix)) {
+                        commands.add(quoted[1].toUpperCase());
+                    }
+                }
+            }
+            return commands;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         for (Node node : nodes) {
@@ -94,9 +123,22 @@ final class CommandMonitor implements AutoCloseable {
 
     private static List<String> readUntilMarker(Node node, String marker, Set<String> from) throws IOException {
         List<String> commands = new ArrayList<>();
+        for (String line : readLinesUntilMarker(node, marker, from)) {
+            int start = line.indexOf('"') + 1;
+            String name = line.substring(start, line.indexOf('"', start)).toUpperCase();
+            if (!HOUSEKEEPING.contains(name)) {
+                commands.add(name);
+            }
+        }
+        return commands;
+    }
+
+    /** The lines from the given sources up to the marker, each from its first quote on. */
+    private static List<String> readLinesUntilMarker(Node node, String marker, Set<String> from) throws IOException {
+        List<String> lines = new ArrayList<>();
         for (String line = node.in().readLine(); line != null; line = node.in().readLine()) {
             if (line.contains(marker)) {
-                return commands;
+                return lines;
             }
             // +1700000000.123456 [0 127.0.0.1:54321] "EVALSHA" "..." ...   ([0 lua] for script calls)
             int open = line.indexOf('[');
@@ -104,11 +146,7 @@ final class CommandMonitor implements AutoCloseable {
             if (open < 0 || bracket < open || !from.contains(line.substring(line.indexOf(' ', open) + 1, bracket))) {
                 continue;
             }
-            int start = line.indexOf('"', bracket) + 1;
-            String name = line.substring(start, line.indexOf('"', start)).toUpperCase();
-            if (!HOUSEKEEPING.contains(name)) {
-                commands.add(name);
-            }
+            lines.add(line.substring(line.indexOf('"', bracket)));
         }
         throw new IOException("MONITOR on port " + node.port() + " closed before the marker");
     }
