@@ -67,8 +67,6 @@ import reactor.core.publisher.Mono;
  */
 public final class CouchbaseSessionStore implements SessionStore {
 
-    private static final int MAX_ATTEMPTS = 32;
-
     private final Bucket bucket;
     private final Collection collection;
     private final Clock clock;
@@ -81,7 +79,7 @@ public final class CouchbaseSessionStore implements SessionStore {
         this.collection = collection;
         this.clock = clock;
         this.timeout = timeout;
-        this.index = new UserIndex(collection, clock, MAX_ATTEMPTS);
+        this.index = new UserIndex(collection, clock);
         this.onClose = onClose;
     }
 
@@ -137,26 +135,23 @@ public final class CouchbaseSessionStore implements SessionStore {
         }
         byte[] content = SessionDocument.encode(session, incarnation, indexedUntil);
         var expiry = Kv.expiry(session.expiresAt());
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return Kv.retrying("a session insert", () -> {
             try {
                 Kv.call(() -> collection.insert(key, content, insertOptions().expiry(expiry)));
                 return true;
             } catch (DocumentExistsException e) {
-                Optional<Stored> current = read(session.token());
-                if (current.isPresent() && isLive(current.get())) {
+                Stored current = read(session.token()).orElseThrow(Kv.Again::new); // dropped meanwhile
+                if (isLive(current)) {
                     return false;
                 }
-                if (current.isPresent()) {
-                    try {
-                        Kv.call(() -> collection.replace(key, content, replaceOptions().cas(current.get().cas()).expiry(expiry)));
-                        return true;
-                    } catch (CasMismatchException | DocumentNotFoundException raced) {
-                        // changed or dropped since the read: try again
-                    }
+                try {
+                    Kv.call(() -> collection.replace(key, content, replaceOptions().cas(current.cas()).expiry(expiry)));
+                    return true;
+                } catch (DocumentNotFoundException raced) {
+                    throw new Kv.Again();
                 }
             }
-        }
-        throw Kv.contention("a session insert");
+        });
     }
 
     /** KV operations: 1; a touched sliding session 2 (+2 when its index entry must be raised, once per ttl). */
@@ -177,7 +172,7 @@ public final class CouchbaseSessionStore implements SessionStore {
     /** KV operations: 2 (read, then remove with its CAS). */
     @Override
     public boolean delete(String token) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return Kv.retrying("a session delete", () -> {
             Optional<Stored> current = read(token);
             if (current.isEmpty()) {
                 return false;
@@ -188,11 +183,8 @@ public final class CouchbaseSessionStore implements SessionStore {
                 return isLive(current.get());
             } catch (DocumentNotFoundException e) {
                 return false;
-            } catch (CasMismatchException e) {
-                // written meanwhile: read again
             }
-        }
-        throw Kv.contention("a session delete");
+        });
     }
 
     /** KV operations: 1 + one per index entry (read in parallel). */
@@ -228,7 +220,7 @@ public final class CouchbaseSessionStore implements SessionStore {
                 } catch (DocumentNotFoundException e) {
                     break;
                 } catch (CasMismatchException e) {
-                    if (attempt >= MAX_ATTEMPTS) {
+                    if (attempt >= Kv.MAX_ATTEMPTS) {
                         throw Kv.contention("a revoke-all");
                     }
                     current = read(current.session().token()).orElse(null);
@@ -264,13 +256,14 @@ public final class CouchbaseSessionStore implements SessionStore {
      * conditionally; reads again when a concurrent write made the condition fail.
      */
     private Optional<Session> change(String token, Mutation mutation, boolean touch) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return Kv.retrying("a session update", () -> {
             Optional<Stored> read = read(token);
             Instant now = clock.instant();
             if (read.isEmpty() || !read.get().session().isLiveAt(now)) {
                 return Optional.empty();
             }
             Stored current = read.get();
+            // Owner rule and size limit, checked on what was read; the write below requires that read's CAS.
             Session next = mutation == null ? current.session() : mutation.applyTo(current.session());
             next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
             if (mutation == null && next.expiresAt().equals(current.session().expiresAt())) {
@@ -282,19 +275,20 @@ public final class CouchbaseSessionStore implements SessionStore {
                         ? replace(current, next, indexedUntil)
                         : patch(current, next, (Mutation.Patch) mutation, indexedUntil, touch);
                 return written ? Optional.of(next) : Optional.empty();
-            } catch (CasMismatchException | PathNotFoundException e) {
-                // another write came first (CAS), or the token now names a new incarnation: read again
+            } catch (PathNotFoundException e) {
+                throw new Kv.Again(); // the token now names a new incarnation
             }
-        }
-        throw Kv.contention("a session update");
+        });
     }
 
     /**
      * One {@code mutateIn} that requires this incarnation and carries the new expiry. It also
-     * requires the CAS that was read when it changes the owner or the indexed bound (so those follow
-     * exactly the state they were computed from) and for a touch-free write of a sliding session (so
-     * it cannot undo a concurrent touch's expiry); a plain patch needs no CAS, so concurrent patches
-     * of different fields do not conflict. Too large for one request: a whole-document replace.
+     * requires the CAS that was read whenever its outcome depends on that read: a size limit (checked
+     * on the data read), a write naming AccountId (its owner rule, and data and userId staying in
+     * step), a change of the indexed bound, and a touch-free write of a sliding session (so it cannot
+     * undo a concurrent touch's expiry). Concurrent patches of different fields then retry from a
+     * fresh read instead of overwriting each other. Only an unlimited patch of other fields (a
+     * trusted caller) needs no CAS. Too large for one request: a whole-document replace.
      * @return false when the document is gone
      */
     private boolean patch(Stored current, Session next, Mutation.Patch patch, long indexedUntil, boolean touch) {
@@ -304,6 +298,7 @@ public final class CouchbaseSessionStore implements SessionStore {
         }
         var options = mutateInOptions().expiry(Kv.expiry(next.expiresAt()));
         if ((!touch && next.sliding()) || indexedUntil != current.indexedUntil()
+                || patch != null && (patch.maxDataBytes() != Mutation.UNLIMITED || patch.changesUserId())
                 || !Objects.equals(current.session().userId(), next.userId())) {
             options.cas(current.cas());
         }

@@ -47,12 +47,10 @@ final class UserIndex {
 
     private final Collection collection;
     private final Clock clock;
-    private final int maxAttempts;
 
-    UserIndex(Collection collection, Clock clock, int maxAttempts) {
+    UserIndex(Collection collection, Clock clock) {
         this.collection = collection;
         this.clock = clock;
-        this.maxAttempts = maxAttempts;
     }
 
     static String key(String userId) {
@@ -97,7 +95,7 @@ final class UserIndex {
     /** Read, change, write with CAS; again from a fresh read when another writer came first. */
     private void update(String userId, Entries first, Consumer<Map<String, Entry>> change) {
         Entries current = first;
-        for (int attempt = 0; attempt < maxAttempts; attempt++) {
+        for (int attempt = 0; attempt < Kv.MAX_ATTEMPTS; attempt++) {
             if (current == null) {
                 current = read(userId);
             }
