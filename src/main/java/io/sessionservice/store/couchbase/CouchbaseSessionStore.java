@@ -8,7 +8,6 @@ import static com.couchbase.client.java.kv.ReplaceOptions.replaceOptions;
 import com.couchbase.client.core.diagnostics.PingState;
 import com.couchbase.client.core.env.Authenticator;
 import com.couchbase.client.core.env.PasswordAuthenticator;
-import com.couchbase.client.core.error.CasMismatchException;
 import com.couchbase.client.core.error.CouchbaseException;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
@@ -40,14 +39,10 @@ import io.sessionservice.store.couchbase.SessionDocument.Stored;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Sessions in Couchbase: one JSON document per session ({@link SessionDocument}) whose Couchbase
@@ -72,6 +67,7 @@ public final class CouchbaseSessionStore implements SessionStore {
     private final Clock clock;
     private final Duration timeout;
     private final UserIndex index;
+    private final IndexedSessions userSessions;
     private final Runnable onClose;
 
     CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
@@ -80,6 +76,7 @@ public final class CouchbaseSessionStore implements SessionStore {
         this.clock = clock;
         this.timeout = timeout;
         this.index = new UserIndex(collection, clock);
+        this.userSessions = new IndexedSessions(collection, clock, index);
         this.onClose = onClose;
     }
 
@@ -121,27 +118,33 @@ public final class CouchbaseSessionStore implements SessionStore {
 
     // ---- SessionStore ----
 
-    /** KV operations: 1 without owner; with one, 2 to index it first + 1 (+2 over an expired document). */
+    /**
+     * KV operations: 1 without owner; with one, 2 to index it first + 1 + 1 to read the index again
+     * (+2 over an expired document; past the cap, see {@link IndexedSessions#endOldestPast}).
+     */
     @Override
     public boolean insert(Session session, int maxSessionsPerUser) {
-        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         String key = SessionDocument.key(session.token());
         String incarnation = SessionDocument.newIncarnation();
+        String userId = session.userId();
         long indexedUntil = 0;
-        if (session.userId() != null) {
+        if (userId != null) {
             // Index first: an entry without its session is skipped by readers; the reverse would hide a session.
             indexedUntil = indexBound(session);
-            index.add(session.userId(), key, indexedUntil, incarnation);
+            long pendingUntil = Math.min(clock.millis() + UserIndex.PENDING_MILLIS, session.expiresAt().toEpochMilli());
+            index.add(userId, new UserIndex.Entry(key, session.createdAt().toEpochMilli(), indexedUntil, incarnation, pendingUntil));
         }
         byte[] content = SessionDocument.encode(session, incarnation, indexedUntil);
         var expiry = Kv.expiry(session.expiresAt());
-        return Kv.retrying("a session insert", () -> {
+        Stored[] conflict = {null};
+        boolean inserted = Kv.retrying("a session insert", () -> {
             try {
                 Kv.call(() -> collection.insert(key, content, insertOptions().expiry(expiry)));
                 return true;
             } catch (DocumentExistsException e) {
-                Stored current = read(session.token()).orElseThrow(Kv.Again::new); // dropped meanwhile
+                Stored current = SessionDocument.get(collection, key).orElseThrow(Kv.Again::new); // dropped meanwhile
                 if (isLive(current)) {
+                    conflict[0] = current;
                     return false;
                 }
                 try {
@@ -152,6 +155,28 @@ public final class CouchbaseSessionStore implements SessionStore {
                 }
             }
         });
+        if (userId == null) {
+            return inserted;
+        }
+        if (!inserted) {
+            restoreEntry(userId, conflict[0]);
+            return false;
+        }
+        // Read again after the insert, not the entries the add saw: of concurrent inserts for one user,
+        // the last to get here then sees every other one's session written, so the cap holds.
+        UserIndex.Entries entries = index.read(userId);
+        if (entries.size() > maxSessionsPerUser) {
+            userSessions.endOldestPast(userId, entries, maxSessionsPerUser);
+        }
+        return true;
+    }
+
+    /** The add before a refused insert replaced the live session's entry when it is this user's: put it back. */
+    private void restoreEntry(String userId, Stored live) {
+        if (userId.equals(live.session().userId()) && live.indexedUntil() > 0) {
+            index.add(userId, new UserIndex.Entry(SessionDocument.key(live.session().token()),
+                    live.session().createdAt().toEpochMilli(), live.indexedUntil(), live.incarnation(), 0));
+        }
     }
 
     /** KV operations: 1; a touched sliding session 2 (+2 when its index entry must be raised, once per ttl). */
@@ -187,50 +212,19 @@ public final class CouchbaseSessionStore implements SessionStore {
         });
     }
 
-    /** KV operations: 1 + one per index entry (read in parallel). */
+    /**
+     * KV operations: 1 index read + the sessions of the page's entries (in parallel), so
+     * {@code limit} + 1 for a page without stale entries; +1 to drop stale entries met.
+     */
     @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
-        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
-        return start.select(allOfUser(userId), limit);
-    }
-
-    private List<Session> allOfUser(String userId) {
-        return readAll(index.read(userId).sessions().keySet()).stream()
-                .filter(s -> isLive(s) && userId.equals(s.session().userId()))
-                .map(Stored::session)
-                .toList();
+        return userSessions.page(userId, start, limit);
     }
 
     /** KV operations: 1 + one per index entry + one per session ended + 1 to drop their entries. */
     @Override
     public int deleteByUser(String userId) {
-        UserIndex.Entries entries = index.read(userId);
-        Map<String, String> ended = new HashMap<>();
-        int count = 0;
-        for (Stored stored : readAll(entries.sessions().keySet())) {
-            Stored current = stored;
-            for (int attempt = 0; current != null && userId.equals(current.session().userId()); attempt++) {
-                String key = SessionDocument.key(current.session().token());
-                try {
-                    long cas = current.cas();
-                    Kv.call(() -> collection.remove(key, removeOptions().cas(cas)));
-                    ended.put(key, current.incarnation());
-                    count += isLive(current) ? 1 : 0;
-                    break;
-                } catch (DocumentNotFoundException e) {
-                    break;
-                } catch (CasMismatchException e) {
-                    if (attempt >= Kv.MAX_ATTEMPTS) {
-                        throw Kv.contention("a revoke-all");
-                    }
-                    current = read(current.session().token()).orElse(null);
-                }
-            }
-        }
-        if (!ended.isEmpty()) {
-            index.removeEnded(userId, entries, ended);
-        }
-        return count;
+        return userSessions.endAll(userId);
     }
 
     /** A KV ping of the bucket's nodes. */
@@ -338,7 +332,10 @@ public final class CouchbaseSessionStore implements SessionStore {
             return current.indexedUntil();
         }
         long until = indexBound(next);
-        index.add(next.userId(), SessionDocument.key(next.token()), until, current.incarnation());
+        // A new owner's entry is pending until the document names that owner (the write after this).
+        long pendingUntil = sameOwner ? 0 : clock.millis() + UserIndex.PENDING_MILLIS;
+        index.add(next.userId(), new UserIndex.Entry(SessionDocument.key(next.token()), next.createdAt().toEpochMilli(),
+                until, current.incarnation(), pendingUntil));
         return until;
     }
 
@@ -350,25 +347,7 @@ public final class CouchbaseSessionStore implements SessionStore {
     // ---- reads ----
 
     private Optional<Stored> read(String token) {
-        try {
-            var result = Kv.call(() -> collection.get(SessionDocument.key(token)));
-            return Optional.of(SessionDocument.decode(result.contentAs(byte[].class), result.cas()));
-        } catch (DocumentNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The session documents under these keys that exist, read in parallel. */
-    private List<Stored> readAll(java.util.Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        return Kv.call(() -> Flux.fromIterable(keys)
-                .flatMap(key -> collection.reactive().get(key)
-                        .map(r -> SessionDocument.decode(r.contentAs(byte[].class), r.cas()))
-                        .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty()), 16)
-                .collectList()
-                .block());
+        return SessionDocument.get(collection, SessionDocument.key(token));
     }
 
     private boolean isLive(Stored stored) {
