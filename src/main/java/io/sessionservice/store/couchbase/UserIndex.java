@@ -130,7 +130,7 @@ final class UserIndex {
             Entry old = find(entries, entry.sessionKey());
             entries.remove(old);
             entries.add(old == null || !old.incarnation().equals(entry.incarnation()) ? entry
-                    : new Entry(entry.sessionKey(), old.createdAt(), Math.max(old.until(), entry.until()),
+                    : new Entry(entry.sessionKey(), entry.createdAt(), Math.max(old.until(), entry.until()),
                             entry.incarnation(), Math.max(old.pendingUntil(), entry.pendingUntil())));
         });
     }
