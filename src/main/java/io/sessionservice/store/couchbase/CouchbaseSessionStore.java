@@ -8,7 +8,6 @@ import static com.couchbase.client.java.kv.ReplaceOptions.replaceOptions;
 import com.couchbase.client.core.diagnostics.PingState;
 import com.couchbase.client.core.env.Authenticator;
 import com.couchbase.client.core.env.PasswordAuthenticator;
-import com.couchbase.client.core.error.CasMismatchException;
 import com.couchbase.client.core.error.CouchbaseException;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
@@ -40,14 +39,10 @@ import io.sessionservice.store.couchbase.SessionDocument.Stored;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Sessions in Couchbase: one JSON document per session ({@link SessionDocument}) whose Couchbase
@@ -67,13 +62,12 @@ import reactor.core.publisher.Mono;
  */
 public final class CouchbaseSessionStore implements SessionStore {
 
-    private static final int MAX_ATTEMPTS = 32;
-
     private final Bucket bucket;
     private final Collection collection;
     private final Clock clock;
     private final Duration timeout;
     private final UserIndex index;
+    private final IndexedSessions userSessions;
     private final Runnable onClose;
 
     CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
@@ -81,7 +75,8 @@ public final class CouchbaseSessionStore implements SessionStore {
         this.collection = collection;
         this.clock = clock;
         this.timeout = timeout;
-        this.index = new UserIndex(collection, clock, MAX_ATTEMPTS);
+        this.index = new UserIndex(collection, clock);
+        this.userSessions = new IndexedSessions(collection, clock, index);
         this.onClose = onClose;
     }
 
@@ -123,40 +118,65 @@ public final class CouchbaseSessionStore implements SessionStore {
 
     // ---- SessionStore ----
 
-    /** KV operations: 1 without owner; with one, 2 to index it first + 1 (+2 over an expired document). */
+    /**
+     * KV operations: 1 without owner; with one, 2 to index it first + 1 + 1 to read the index again
+     * (+2 over an expired document; past the cap, see {@link IndexedSessions#endOldestPast}).
+     */
     @Override
     public boolean insert(Session session, int maxSessionsPerUser) {
-        // TODO(issue 9): end the user's oldest sessions past maxSessionsPerUser
         String key = SessionDocument.key(session.token());
         String incarnation = SessionDocument.newIncarnation();
+        String userId = session.userId();
         long indexedUntil = 0;
-        if (session.userId() != null) {
+        if (userId != null) {
             // Index first: an entry without its session is skipped by readers; the reverse would hide a session.
             indexedUntil = indexBound(session);
-            index.add(session.userId(), key, indexedUntil, incarnation);
+            long pendingUntil = Math.min(clock.millis() + UserIndex.PENDING_MILLIS, session.expiresAt().toEpochMilli());
+            index.add(userId, new UserIndex.Entry(key, session.createdAt().toEpochMilli(), indexedUntil, incarnation, pendingUntil));
         }
         byte[] content = SessionDocument.encode(session, incarnation, indexedUntil);
         var expiry = Kv.expiry(session.expiresAt());
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        Stored[] conflict = {null};
+        boolean inserted = Kv.retrying("a session insert", () -> {
             try {
                 Kv.call(() -> collection.insert(key, content, insertOptions().expiry(expiry)));
                 return true;
             } catch (DocumentExistsException e) {
-                Optional<Stored> current = read(session.token());
-                if (current.isPresent() && isLive(current.get())) {
+                Stored current = SessionDocument.get(collection, key).orElseThrow(Kv.Again::new); // dropped meanwhile
+                if (isLive(current)) {
+                    conflict[0] = current;
                     return false;
                 }
-                if (current.isPresent()) {
-                    try {
-                        Kv.call(() -> collection.replace(key, content, replaceOptions().cas(current.get().cas()).expiry(expiry)));
-                        return true;
-                    } catch (CasMismatchException | DocumentNotFoundException raced) {
-                        // changed or dropped since the read: try again
-                    }
+                try {
+                    Kv.call(() -> collection.replace(key, content, replaceOptions().cas(current.cas()).expiry(expiry)));
+                    return true;
+                } catch (DocumentNotFoundException raced) {
+                    throw new Kv.Again();
                 }
             }
+        });
+        if (userId == null) {
+            return inserted;
         }
-        throw Kv.contention("a session insert");
+        if (!inserted) {
+            restoreEntry(userId, conflict[0]);
+            return false;
+        }
+        // Read again after the insert, not the entries the add saw: of concurrent inserts for one user,
+        // the last to get here then sees every other one's session written, so the cap holds.
+        UserIndex.Entries entries = index.read(userId);
+        if (entries.size() > maxSessionsPerUser) {
+            userSessions.endOldestPast(userId, entries, maxSessionsPerUser);
+        }
+        return true;
+    }
+
+    /** The add before a refused insert replaced the live session's entry when it is this user's: put it back. */
+    private void restoreEntry(String userId, Stored live) {
+        if (userId.equals(live.session().userId()) && live.indexedUntil() > 0) {
+            index.add(userId, new UserIndex.Entry(SessionDocument.key(live.session().token()),
+                    live.session().createdAt().toEpochMilli(), live.indexedUntil(), live.incarnation(), 0));
+        }
     }
 
     /** KV operations: 1; a touched sliding session 2 (+2 when its index entry must be raised, once per ttl). */
@@ -177,7 +197,7 @@ public final class CouchbaseSessionStore implements SessionStore {
     /** KV operations: 2 (read, then remove with its CAS). */
     @Override
     public boolean delete(String token) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return Kv.retrying("a session delete", () -> {
             Optional<Stored> current = read(token);
             if (current.isEmpty()) {
                 return false;
@@ -188,57 +208,23 @@ public final class CouchbaseSessionStore implements SessionStore {
                 return isLive(current.get());
             } catch (DocumentNotFoundException e) {
                 return false;
-            } catch (CasMismatchException e) {
-                // written meanwhile: read again
             }
-        }
-        throw Kv.contention("a session delete");
+        });
     }
 
-    /** KV operations: 1 + one per index entry (read in parallel). */
+    /**
+     * KV operations: 1 index read + the sessions of the page's entries (in parallel), so
+     * {@code limit} + 1 for a page without stale entries; +1 to drop stale entries met.
+     */
     @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
-        // TODO(issue 9): an index ordered by creation instead of reading every session of the user
-        return start.select(allOfUser(userId), limit);
-    }
-
-    private List<Session> allOfUser(String userId) {
-        return readAll(index.read(userId).sessions().keySet()).stream()
-                .filter(s -> isLive(s) && userId.equals(s.session().userId()))
-                .map(Stored::session)
-                .toList();
+        return userSessions.page(userId, start, limit);
     }
 
     /** KV operations: 1 + one per index entry + one per session ended + 1 to drop their entries. */
     @Override
     public int deleteByUser(String userId) {
-        UserIndex.Entries entries = index.read(userId);
-        Map<String, String> ended = new HashMap<>();
-        int count = 0;
-        for (Stored stored : readAll(entries.sessions().keySet())) {
-            Stored current = stored;
-            for (int attempt = 0; current != null && userId.equals(current.session().userId()); attempt++) {
-                String key = SessionDocument.key(current.session().token());
-                try {
-                    long cas = current.cas();
-                    Kv.call(() -> collection.remove(key, removeOptions().cas(cas)));
-                    ended.put(key, current.incarnation());
-                    count += isLive(current) ? 1 : 0;
-                    break;
-                } catch (DocumentNotFoundException e) {
-                    break;
-                } catch (CasMismatchException e) {
-                    if (attempt >= MAX_ATTEMPTS) {
-                        throw Kv.contention("a revoke-all");
-                    }
-                    current = read(current.session().token()).orElse(null);
-                }
-            }
-        }
-        if (!ended.isEmpty()) {
-            index.removeEnded(userId, entries, ended);
-        }
-        return count;
+        return userSessions.endAll(userId);
     }
 
     /** A KV ping of the bucket's nodes. */
@@ -264,13 +250,14 @@ public final class CouchbaseSessionStore implements SessionStore {
      * conditionally; reads again when a concurrent write made the condition fail.
      */
     private Optional<Session> change(String token, Mutation mutation, boolean touch) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return Kv.retrying("a session update", () -> {
             Optional<Stored> read = read(token);
             Instant now = clock.instant();
             if (read.isEmpty() || !read.get().session().isLiveAt(now)) {
                 return Optional.empty();
             }
             Stored current = read.get();
+            // Owner rule and size limit, checked on what was read; the write below requires that read's CAS.
             Session next = mutation == null ? current.session() : mutation.applyTo(current.session());
             next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
             if (mutation == null && next.expiresAt().equals(current.session().expiresAt())) {
@@ -282,19 +269,20 @@ public final class CouchbaseSessionStore implements SessionStore {
                         ? replace(current, next, indexedUntil)
                         : patch(current, next, (Mutation.Patch) mutation, indexedUntil, touch);
                 return written ? Optional.of(next) : Optional.empty();
-            } catch (CasMismatchException | PathNotFoundException e) {
-                // another write came first (CAS), or the token now names a new incarnation: read again
+            } catch (PathNotFoundException e) {
+                throw new Kv.Again(); // the token now names a new incarnation
             }
-        }
-        throw Kv.contention("a session update");
+        });
     }
 
     /**
      * One {@code mutateIn} that requires this incarnation and carries the new expiry. It also
-     * requires the CAS that was read when it changes the owner or the indexed bound (so those follow
-     * exactly the state they were computed from) and for a touch-free write of a sliding session (so
-     * it cannot undo a concurrent touch's expiry); a plain patch needs no CAS, so concurrent patches
-     * of different fields do not conflict. Too large for one request: a whole-document replace.
+     * requires the CAS that was read whenever its outcome depends on that read: a size limit (checked
+     * on the data read), a write naming AccountId (its owner rule, and data and userId staying in
+     * step), a change of the indexed bound, and a touch-free write of a sliding session (so it cannot
+     * undo a concurrent touch's expiry). Concurrent patches of different fields then retry from a
+     * fresh read instead of overwriting each other. Only an unlimited patch of other fields (a
+     * trusted caller) needs no CAS. Too large for one request: a whole-document replace.
      * @return false when the document is gone
      */
     private boolean patch(Stored current, Session next, Mutation.Patch patch, long indexedUntil, boolean touch) {
@@ -304,6 +292,7 @@ public final class CouchbaseSessionStore implements SessionStore {
         }
         var options = mutateInOptions().expiry(Kv.expiry(next.expiresAt()));
         if ((!touch && next.sliding()) || indexedUntil != current.indexedUntil()
+                || patch != null && (patch.maxDataBytes() != Mutation.UNLIMITED || patch.changesUserId())
                 || !Objects.equals(current.session().userId(), next.userId())) {
             options.cas(current.cas());
         }
@@ -343,7 +332,10 @@ public final class CouchbaseSessionStore implements SessionStore {
             return current.indexedUntil();
         }
         long until = indexBound(next);
-        index.add(next.userId(), SessionDocument.key(next.token()), until, current.incarnation());
+        // A new owner's entry is pending until the document names that owner (the write after this).
+        long pendingUntil = sameOwner ? 0 : clock.millis() + UserIndex.PENDING_MILLIS;
+        index.add(next.userId(), new UserIndex.Entry(SessionDocument.key(next.token()), next.createdAt().toEpochMilli(),
+                until, current.incarnation(), pendingUntil));
         return until;
     }
 
@@ -355,25 +347,7 @@ public final class CouchbaseSessionStore implements SessionStore {
     // ---- reads ----
 
     private Optional<Stored> read(String token) {
-        try {
-            var result = Kv.call(() -> collection.get(SessionDocument.key(token)));
-            return Optional.of(SessionDocument.decode(result.contentAs(byte[].class), result.cas()));
-        } catch (DocumentNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The session documents under these keys that exist, read in parallel. */
-    private List<Stored> readAll(java.util.Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        return Kv.call(() -> Flux.fromIterable(keys)
-                .flatMap(key -> collection.reactive().get(key)
-                        .map(r -> SessionDocument.decode(r.contentAs(byte[].class), r.cas()))
-                        .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty()), 16)
-                .collectList()
-                .block());
+        return SessionDocument.get(collection, SessionDocument.key(token));
     }
 
     private boolean isLive(Stored stored) {

@@ -42,6 +42,32 @@ final class Kv {
         return e.getClass().getSimpleName() + ": " + (context < 0 ? message : message.substring(0, context));
     }
 
+    /** Attempts at one conditional write before the store gives up against concurrent writers. */
+    static final int MAX_ATTEMPTS = 32;
+
+    /** Thrown by an attempt (see {@link #retrying}) whose read is no longer current: read again. */
+    static final class Again extends RuntimeException {
+        Again() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} (a read, checks in Java, a write conditional on what was read) until it
+     * settles: a CAS mismatch or {@link Again} means another writer came first, so it runs again from
+     * a fresh read; after {@link #MAX_ATTEMPTS} it gives up as {@link #contention}.
+     */
+    static <T> T retrying(String what, Supplier<T> attempt) {
+        for (int i = 0; i < MAX_ATTEMPTS; i++) {
+            try {
+                return attempt.get();
+            } catch (CasMismatchException | Again e) {
+                // another writer came first: read again
+            }
+        }
+        throw contention(what);
+    }
+
     /** Retries ran out against concurrent writers: reported like an outage (503, try again). */
     static StoreUnavailableException contention(String what) {
         return new StoreUnavailableException("Couchbase: " + what + " kept losing to concurrent writes", null);

@@ -3,6 +3,8 @@ package io.sessionservice.store.couchbase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.couchbase.client.core.error.DocumentNotFoundException;
+import com.couchbase.client.java.Collection;
 import com.couchbase.client.java.kv.MutateInSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -24,7 +26,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The layout of one session in Couchbase (see the README's "Couchbase" section):
@@ -123,6 +128,29 @@ final class SessionDocument {
         Iterator<String> incarnation = doc.path(INCARNATION).fieldNames();
         return new Stored(session, incarnation.hasNext() ? incarnation.next() : "",
                 doc.path(INDEXED_UNTIL).asLong(), cas);
+    }
+
+    /** The session document under {@code key}, if there is one: one KV operation. */
+    static Optional<Stored> get(Collection collection, String key) {
+        try {
+            var result = Kv.call(() -> collection.get(key));
+            return Optional.of(decode(result.contentAs(byte[].class), result.cas()));
+        } catch (DocumentNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The session documents under these keys that exist, by key: one KV operation each, in parallel. */
+    static Map<String, Stored> getAll(Collection collection, java.util.Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return Kv.call(() -> Flux.fromIterable(keys)
+                .flatMap(key -> collection.reactive().get(key)
+                        .map(r -> Map.entry(key, decode(r.contentAs(byte[].class), r.cas())))
+                        .onErrorResume(DocumentNotFoundException.class, e -> Mono.empty()), 16)
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .block());
     }
 
     /**

@@ -17,6 +17,8 @@ import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
+import io.sessionservice.core.OwnerChangeForbiddenException;
+import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.Tokens;
@@ -25,6 +27,7 @@ import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +50,7 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
             Cluster cluster = CouchbaseSessionStore.cluster(connectionString,
                     PasswordAuthenticator.create(username, password), TIMEOUT, env -> env.requestTracer(kvOps));
             Bucket bucket = cluster.bucket(bucketName);
-            bucket.waitUntilReady(Duration.ofSeconds(10));
+            bucket.waitUntilReady(Duration.ofSeconds(30)); // generous: a loaded 2-core machine connects slowly
             return new Connection(cluster, bucket, bucket.defaultCollection(), kvOps);
         }
     }
@@ -104,10 +107,11 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
 
         Session a = session(owner, 600, true);
         store.insert(a);
-        assertEquals(List.of("get", "insert", "insert"), kv.take(), "create, the user's first session");
+        // index get + write, the session, the index again (the cap's view: see insertUnderTheCap…)
+        assertEquals(List.of("get", "insert", "insert", "get"), kv.take(), "create, the user's first session");
         Session b = session(owner, 600, false);
         store.insert(b);
-        assertEquals(List.of("get", "replace", "insert"), kv.take(), "create, a further session");
+        assertEquals(List.of("get", "replace", "insert", "get"), kv.take(), "create, a further session");
         store.insert(session(null, 600, true));
         assertEquals(List.of("insert"), kv.take(), "create without owner");
 
@@ -139,6 +143,150 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
 
         store.ping();
         assertEquals(List.of(), kv.take(), "ping is a KV no-op, not a document operation");
+    }
+
+    @Test
+    void latestSessionAndAPageReadOnlyTheIndexAndThePagesSessions() throws Exception {
+        KvOperationCounter kv = connection().kvOps();
+        String owner = user();
+        List<Session> made = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Session s = new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                    clock.instant().minusMillis(i), clock.instant().plusSeconds(600), 600, true);
+            assertTrue(store.insert(s));
+            made.add(s);
+        }
+        kv.take();
+        assertEquals(List.of(made.get(0).token()), tokens(store.findByUser(owner, PageStart.FIRST, 1)));
+        assertEquals(List.of("get", "get"), kv.take(), "latest of 40: the index and one session");
+        long start = made.get(20).createdAt().toEpochMilli();
+        assertEquals(tokens(made.subList(20, 23)), tokens(store.findByUser(owner, new PageStart(start, 0), 3)));
+        assertEquals(List.of("get", "get", "get", "get"), kv.take(), "a page of 3 from the middle");
+    }
+
+    @Test
+    void insertPastTheCapCosts() throws Exception {
+        KvOperationCounter kv = connection().kvOps();
+        String owner = user();
+        Session oldest = stored(owner);
+        clock.advance(Duration.ofMillis(1));
+        stored(owner);
+        clock.advance(Duration.ofMillis(1));
+        kv.take();
+        assertTrue(store.insert(session(owner, 600, true), 2));
+        // index get + write, the session, the index again; over the cap: its 3 sessions, one removal, the index
+        assertEquals(List.of("get", "replace", "insert", "get", "get", "get", "get", "remove", "replace"), kv.take());
+        assertTrue(store.find(oldest.token(), false).isEmpty());
+        assertFalse(raw(connection().collection(), UserIndex.key(owner)).path("sessions")
+                .has(SessionDocument.key(oldest.token())), "the ended session's entry is dropped");
+    }
+
+    @Test
+    void theCapHoldsUnderConcurrentInsertsOfOneUser() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            String owner = user();
+            List<Session> made = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                made.add(new Session(Tokens.issue(), owner, json("{\"AccountId\":\"" + owner + "\"}"),
+                        clock.instant().plusMillis(i), clock.instant().plusSeconds(600), 600, true));
+            }
+            assertEquals(List.of(true, true, true, true, true, true, true, true),
+                    runConcurrently(8, i -> store.insert(made.get(i), 3)));
+            List<Session> newest = made.stream().sorted(PageStart.NEWEST_FIRST).limit(3).toList();
+            assertEquals(tokens(newest), tokens(store.findByUser(owner)), "round " + round);
+            assertEquals(3, made.stream().filter(s -> store.find(s.token(), false).isPresent()).count());
+        }
+    }
+
+    /**
+     * Insert A indexes its session, then insert B runs whole before A's session is written: B sees
+     * A's entry without its session (pending, not counted), so only A, reading the index again after
+     * its own write, can see that the user is past the cap.
+     */
+    @Test
+    void theCapHoldsWhenAnotherInsertOvertakesOne() throws Exception {
+        KvOperationCounter kv = connection().kvOps();
+        String owner = user();
+        Session x = stored(owner);
+        clock.advance(Duration.ofMillis(1));
+        Session a = session(owner, 600, true);
+        clock.advance(Duration.ofMillis(1));
+        Session b = session(owner, 600, true);
+        kv.beforeNext("insert", () -> inAnotherThread(() -> assertTrue(store.insert(b, 2))));
+        assertTrue(store.insert(a, 2));
+        assertEquals(tokens(List.of(b, a)), tokens(store.findByUser(owner)));
+        assertTrue(store.find(x.token(), false).isEmpty());
+    }
+
+    /** A token-only patch that names the current owner must not undo a keyed owner move between its read and write. */
+    @Test
+    void aTokenOnlyPatchNamingTheOwnerCannotUndoAConcurrentOwnerMove() throws Exception {
+        KvOperationCounter kv = connection().kvOps();
+        String owner = user();
+        String next = user();
+        Session s = stored(owner);
+        kv.beforeNext("mutate_in", () -> inAnotherThread(() -> store.update(s.token(),
+                new Mutation.Patch(json("{\"AccountId\":\"" + next + "\"}"), Set.of()), true).orElseThrow()));
+        Mutation keepOwner = new Mutation.Patch(json("{\"AccountId\":\"" + owner + "\",\"n\":2}"), Set.of(), true,
+                Mutation.UNLIMITED);
+        assertThrows(OwnerChangeForbiddenException.class, () -> store.update(s.token(), keepOwner, true));
+        Session now = store.find(s.token(), false).orElseThrow();
+        assertEquals(next, now.userId());
+        assertEquals(next, now.data().path(Session.ACCOUNT_ID).asText());
+        assertEquals(1, now.data().path("n").asInt());
+    }
+
+    private static void inAnotherThread(Runnable action) {
+        try {
+            runConcurrently(1, i -> {
+                action.run();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void readersDropStaleEntriesButNeverThoseOfAWriteInFlight() throws Exception {
+        Collection collection = connection().collection();
+        String owner = user();
+        Session kept = stored(owner);
+        Session deleted = stored(owner);
+        assertTrue(store.delete(deleted.token()));
+        // an insert in flight: its entry is written, its document not yet
+        String inFlight = SessionDocument.key(Tokens.issue());
+        new UserIndex(collection, clock).add(owner, new UserIndex.Entry(inFlight, clock.millis(),
+                clock.millis() + 600_000, "iInFlight", clock.millis() + UserIndex.PENDING_MILLIS));
+
+        assertEquals(List.of(kept.token()), tokens(store.findByUser(owner)));
+        JsonNode entries = raw(collection, UserIndex.key(owner)).path("sessions");
+        assertTrue(entries.has(inFlight) && entries.has(SessionDocument.key(deleted.token())),
+                "within the pending time a missing document may still be written");
+
+        advance(Duration.ofMillis(UserIndex.PENDING_MILLIS));
+        KvOperationCounter kv = connection().kvOps();
+        kv.take();
+        assertEquals(List.of(kept.token()), tokens(store.findByUser(owner)));
+        assertEquals(List.of("get", "get", "get", "get", "replace"), kv.take(), "the index, 3 entries, the drop");
+        entries = raw(collection, UserIndex.key(owner)).path("sessions");
+        assertEquals(List.of(SessionDocument.key(kept.token())), fieldNames(entries));
+    }
+
+    @Test
+    void aRefusedInsertLeavesTheLiveSessionsEntryAsItWas() throws Exception {
+        String owner = user();
+        Session live = stored(owner);
+        JsonNode before = raw(connection().collection(), UserIndex.key(owner)).path("sessions");
+        Session clash = new Session(live.token(), owner, live.data(), clock.instant().plusMillis(5),
+                clock.instant().plusSeconds(60), 60, false);
+        assertFalse(store.insert(clash));
+        JsonNode after = raw(connection().collection(), UserIndex.key(owner)).path("sessions");
+        JsonNode entry = after.path(SessionDocument.key(live.token()));
+        assertEquals(before.path(SessionDocument.key(live.token())).path("incarnation"), entry.path("incarnation"));
+        assertEquals(live.createdAt().toEpochMilli(), entry.path("createdAt").asLong());
+        assertEquals(1, store.deleteByUser(owner));
+        assertTrue(store.findByUser(owner).isEmpty());
     }
 
     @Test
@@ -182,6 +330,8 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
         JsonNode entry = index.path("sessions").path(SessionDocument.key(s.token()));
         assertEquals(now.plusSeconds(600).toEpochMilli(), entry.path("until").asLong());
         assertEquals(doc.path("incarnation").fieldNames().next(), entry.path("incarnation").asText());
+        assertEquals(now.toEpochMilli(), entry.path("createdAt").asLong());
+        assertEquals(now.toEpochMilli() + UserIndex.PENDING_MILLIS, entry.path("pendingUntil").asLong());
     }
 
     @Test
@@ -368,6 +518,12 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
     }
 
     // ---- helpers ----
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 
     static JsonNode raw(Collection collection, String key) {
         return SessionDocument.parse(collection.get(key).contentAs(byte[].class));

@@ -6,7 +6,9 @@ import com.couchbase.client.core.cnc.TracingIdentifiers;
 import com.couchbase.client.core.cnc.tracing.NoopRequestSpan;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Mono;
 
@@ -28,13 +30,28 @@ final class KvOperationCounter implements RequestTracer {
             TracingIdentifiers.SPAN_REQUEST_KV_DECREMENT);
 
     private final List<String> operations = new CopyOnWriteArrayList<>();
+    private final Map<Thread, Map.Entry<String, Runnable>> interruptions = new ConcurrentHashMap<>();
 
     @Override
     public RequestSpan requestSpan(String name, RequestSpan parent) {
         if (parent == null && KV_OPERATIONS.contains(name)) {
+            Map.Entry<String, Runnable> interruption = interruptions.get(Thread.currentThread());
+            if (interruption != null && interruption.getKey().equals(name)) {
+                interruptions.remove(Thread.currentThread());
+                interruption.getValue().run();
+            }
             operations.add(name);
         }
         return NoopRequestSpan.INSTANCE;
+    }
+
+    /**
+     * Runs {@code action} once, in the calling thread, when that thread next builds a KV request
+     * named {@code operation}: before the request is sent. Tests use it to put another writer's
+     * whole operation between a store's read and its write, deterministically.
+     */
+    void beforeNext(String operation, Runnable action) {
+        interruptions.put(Thread.currentThread(), Map.entry(operation, action));
     }
 
     /** The KV operations since the last call, in order; starts counting afresh. */
