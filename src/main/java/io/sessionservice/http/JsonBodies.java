@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Json;
+import io.sessionservice.core.LoneSurrogates;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
@@ -13,7 +14,8 @@ import java.io.InputStream;
 
 /**
  * Reads request bodies under the limits of SPEC §5: at most maxBodyBytes (413), a JSON content type
- * when there is a body (415), valid JSON nested at most 32 deep (400), an object (400).
+ * when there is a body (415), valid JSON nested at most 32 deep (400), an object (400) whose field
+ * names and strings hold no lone UTF-16 surrogate (400, SPEC §2).
  */
 public final class JsonBodies {
 
@@ -50,6 +52,11 @@ public final class JsonBodies {
         }
         if (!(node instanceof ObjectNode object)) {
             throw new ApiException(Status.BAD_REQUEST, "Body must be a JSON object");
+        }
+        String where = LoneSurrogates.firstIn(object);
+        if (where != null) {
+            throw new ApiException(Status.BAD_REQUEST,
+                    "Body holds a lone UTF-16 surrogate at " + where + ": strings must be valid Unicode");
         }
         return object;
     }
