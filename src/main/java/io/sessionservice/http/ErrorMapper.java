@@ -82,7 +82,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
      */
     static boolean isUserApiPath(String path) {
         String p = path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
-        return USER_API_PATHS.contains(p);
+        // Jersey serves "sessions/" as "sessions"
+        return USER_API_PATHS.contains(p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
     }
 
     /** An error answer in the state dialect, or the user-session one ({@code userDialect}). */

@@ -93,7 +93,7 @@ abstract class AbstractFuzzIT {
     @AddLifecycleHook(FuzzSettings.class)
     void noRequestGetsA500ALeakOrAnAnswerOutsideItsDialect(@ForAll("hostileRequests") Request request) {
         Answer answer = send(request);
-        String path = request.path().split("\\?", 2)[0];
+        String path = request.path().split("\\?", 2)[0].replaceFirst("/$", ""); // Jersey serves "sessions/" as "sessions"
         String why = "\n" + request + "\n-> " + answer;
         assertTrue(answer.status < 500 || answer.status == 503, "a 5xx other than 503:" + why);
         assertTrue(!LEAK.matcher(answer.body).find(), "the answer shows a stack trace or class name:" + why);

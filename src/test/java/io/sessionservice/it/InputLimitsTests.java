@@ -188,7 +188,7 @@ interface InputLimitsTests extends HttpApiFixture {
     /** Found by the fuzz ITs: errors met before routing (405, 406, a malformed Accept) take the path's dialect. */
     @ParameterizedTest
     @CsvSource({"GET,create", "PUT,create", "DELETE,create", "GET,verify", "DELETE,verify", "POST,session",
-            "PUT,session", "DELETE,session", "POST,sessions", "PATCH,sessions"})
+            "PUT,session", "DELETE,session", "POST,sessions", "PATCH,sessions", "PUT,sessions/", "GET,create/"})
     default void wrongMethodOnTheUserApiIs405InItsDialect(String method, String path) {
         boolean body = List.of("POST", "PUT", "PATCH").contains(method);
         Reply r = http().send(method, path, body ? "{}" : null, "x-key", KEY);
