@@ -220,6 +220,16 @@ class JsonBodiesTest {
         assertStatus(400, () -> bodies.optionalObject(Headers.json(), body(text)));
     }
 
+    /** Found by the fuzz ITs: "{} {}" answered Jackson's text, naming com.fasterxml.jackson.databind.JsonNode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{} {}", "{} x", "{}{}", "{} []", "{} 1", "{} \"s\"", "{\"a\":1} {", "{", "{\"a\":}", "[", "x"})
+    void invalidJsonMessagesNameNoJavaType(String text) {
+        ApiException e = assertThrows(ApiException.class, () -> bodies.optionalObject(Headers.json(), body(text)));
+        assertEquals(400, e.status());
+        assertTrue(!e.getMessage().contains("com.fasterxml") && !e.getMessage().contains("`")
+                && !e.getMessage().contains("Feature"), e.getMessage());
+    }
+
     @Test
     void invalidUtf8Is400() {
         byte[] bytes = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};

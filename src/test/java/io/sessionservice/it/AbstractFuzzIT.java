@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -236,6 +237,8 @@ abstract class AbstractFuzzIT {
             int tries = Integer.getInteger(TRIES_PROPERTY, DEFAULT_TRIES);
             context.attributes().setSeed(seed);
             context.attributes().setTries(tries);
+            // the same requests on every run of a seed: no replay of an earlier run's failure from jqwik's database
+            context.attributes().setAfterFailure(AfterFailureMode.RANDOM_SEED);
             System.out.printf("[fuzz] %s: seed=%s tries=%d (another run: -D%s=N -D%s=N)%n",
                     context.containerClass().getSimpleName(), seed, tries, SEED_PROPERTY, TRIES_PROPERTY);
             long start = System.nanoTime();
