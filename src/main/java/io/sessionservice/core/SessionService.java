@@ -26,6 +26,9 @@ public final class SessionService {
     /** A client's clock may run ahead of ours by this much when it sends created_at. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
+    /** The longest maxTtlSec (100 years): keeps every instant the service computes far from Instant's ends. */
+    public static final long MAX_TTL_LIMIT_SECONDS = 36_500L * 86_400;
+
     private final SessionStore store;
     private final Clock clock;
     private final long defaultTtlSeconds;
@@ -40,6 +43,9 @@ public final class SessionService {
                           SessionLimits limits) {
         if (defaultTtlSeconds < 1 || defaultTtlSeconds > maxTtlSeconds) {
             throw new IllegalArgumentException("sessionExpirySec must be between 1 and maxTtlSec");
+        }
+        if (maxTtlSeconds > MAX_TTL_LIMIT_SECONDS) {
+            throw new IllegalArgumentException("maxTtlSec must be at most " + MAX_TTL_LIMIT_SECONDS + " (100 years)");
         }
         this.store = store;
         this.clock = clock;
@@ -146,26 +152,34 @@ public final class SessionService {
             checkTtlRange(request.ttlSeconds());
         }
         Instant now = now();
-        Instant createdAt = request.createdAt() == null ? now : request.createdAt();
-        if (createdAt.isAfter(now.plus(CLOCK_SKEW))) {
-            throw new InvalidRequestException("created_at is in the future");
-        }
+        Instant latestExpiry = Timestamps.plusSecondsSaturating(now, maxTtlSeconds);
+        Instant createdAt = request.createdAt() == null
+                ? now : checkCreatedAt(request.createdAt().truncatedTo(ChronoUnit.MILLIS), now);
         Instant expiresAt;
         if (request.expiresAt() != null) {
-            expiresAt = request.expiresAt();
+            expiresAt = request.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+            if (!expiresAt.isAfter(now)) {
+                throw new InvalidRequestException("expired_at must be in the future");
+            }
+            if (expiresAt.isAfter(latestExpiry)) {
+                throw new InvalidRequestException("expired_at must be at most maxTtlSec (" + maxTtlSeconds + " s) from now");
+            }
+            if (!expiresAt.isAfter(createdAt)) {
+                throw new InvalidRequestException("expired_at must be after created_at");
+            }
         } else {
             long ttl = request.ttlSeconds() == null ? defaultTtlSeconds : request.ttlSeconds();
-            expiresAt = createdAt.plusSeconds(ttl);
-        }
-        if (!expiresAt.isAfter(now)) {
-            throw new InvalidRequestException("expired_at must be in the future");
-        }
-        if (expiresAt.isAfter(now.plusSeconds(maxTtlSeconds))) {
-            throw new InvalidRequestException("the session may last at most maxTtlSec (" + maxTtlSeconds + " s)");
+            expiresAt = Timestamps.plusSecondsSaturating(createdAt, ttl);
+            if (!expiresAt.isAfter(now)) {
+                throw new InvalidRequestException("created_at + ttl must be in the future");
+            }
+            if (expiresAt.isAfter(latestExpiry)) {
+                throw new InvalidRequestException("created_at + ttl must be at most maxTtlSec (" + maxTtlSeconds + " s) from now");
+            }
         }
         long ttl = request.ttlSeconds() != null && request.expiresAt() == null
                 ? request.ttlSeconds()
-                : Math.max(1, divideRoundingUp(Duration.between(createdAt, expiresAt).toMillis(), 1000));
+                : Math.max(1, secondsRoundingUp(Duration.between(createdAt, expiresAt)));
         ObjectNode data = JsonNodeFactory.instance.objectNode().put(Session.ACCOUNT_ID, request.userId());
         return insert(request.token(), data, createdAt, expiresAt, ttl, false);
     }
@@ -262,8 +276,26 @@ public final class SessionService {
         return data;
     }
 
-    private static long divideRoundingUp(long a, long b) {
-        return (a + b - 1) / b;
+    /**
+     * created_at: at most {@link #CLOCK_SKEW} ahead of now and at most maxTtlSec behind it, so every
+     * later sum and difference of instants stays far from overflow.
+     */
+    private Instant checkCreatedAt(Instant createdAt, Instant now) {
+        if (createdAt.isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidRequestException(
+                    "created_at must be at most " + CLOCK_SKEW.toSeconds() + " s in the future");
+        }
+        if (createdAt.isBefore(Timestamps.plusSecondsSaturating(now, -maxTtlSeconds))) {
+            throw new InvalidRequestException(
+                    "created_at must be at most maxTtlSec (" + maxTtlSeconds + " s) in the past");
+        }
+        return createdAt;
+    }
+
+    /** Whole seconds, rounded up; saturates rather than overflows (getSeconds never does, unlike toMillis). */
+    private static long secondsRoundingUp(Duration d) {
+        long seconds = d.getSeconds();
+        return d.getNano() > 0 && seconds < Long.MAX_VALUE ? seconds + 1 : seconds;
     }
 
     private Instant now() {

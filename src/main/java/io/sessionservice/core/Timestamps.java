@@ -1,10 +1,10 @@
 package io.sessionservice.core;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /** The one timestamp format of both APIs: ISO-8601 UTC with milliseconds, e.g. 2015-05-18T17:15:51.628Z. */
@@ -28,13 +28,23 @@ public final class Timestamps {
         }
         try {
             return OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.MILLIS);
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) { // DateTimeParseException, or out of Instant's range
             throw new InvalidRequestException(
                     field + " must be an ISO-8601 timestamp like 2015-05-18T17:15:51.628Z or epoch milliseconds");
         }
     }
 
+    /** Every long is an instant (Instant's range is wider): range rules belong to the caller. */
     public static Instant ofEpochMilli(long millis) {
         return Instant.ofEpochMilli(millis);
+    }
+
+    /** {@code t} plus {@code seconds}, held at {@link Instant#MIN} / {@link Instant#MAX} instead of overflowing. */
+    public static Instant plusSecondsSaturating(Instant t, long seconds) {
+        try {
+            return t.plusSeconds(seconds);
+        } catch (ArithmeticException | DateTimeException e) {
+            return seconds > 0 ? Instant.MAX : Instant.MIN;
+        }
     }
 }

@@ -13,8 +13,10 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +34,16 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     private ResourceInfo resource;
     @Context
     private ServletContext context;
+    @Context
+    private UriInfo uri;
+
+    /** The paths of the user-session API: every error there is {"success":false,…}, even before routing. */
+    private static final Set<String> USER_API_PATHS = Set.of("create", "session", "sessions", "verify");
 
     @Override
     public Response toResponse(Throwable e) {
-        boolean user = resource != null && resource.getResourceClass() == UserSessionResource.class;
+        boolean user = resource != null && resource.getResourceClass() == UserSessionResource.class
+                || uri != null && isUserApiPath(uri.getPath());
         if (e instanceof ApiException api) {
             return response(api.status(), api.getMessage(), user);
         }
@@ -73,6 +81,17 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         LOG.error("Unexpected failure ({})", e.getClass().getName(), e);
         return response(500, "Internal error", user);
+    }
+
+    /**
+     * Whether a request path (relative to the application, as {@link UriInfo#getPath()} gives it) is one of the
+     * user-session API's: errors met before a resource method is chosen (405, 406, a malformed header) use its
+     * dialect there too.
+     */
+    static boolean isUserApiPath(String path) {
+        String p = path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
+        // Jersey serves "sessions/" as "sessions"
+        return USER_API_PATHS.contains(p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
     }
 
     /** An error answer in the state dialect, or the user-session one ({@code userDialect}). */

@@ -2,9 +2,11 @@ package io.sessionservice.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Json;
+import io.sessionservice.core.LoneSurrogates;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
@@ -13,7 +15,8 @@ import java.io.InputStream;
 
 /**
  * Reads request bodies under the limits of SPEC §5: at most maxBodyBytes (413), a JSON content type
- * when there is a body (415), valid JSON nested at most 32 deep (400), an object (400).
+ * when there is a body (415), valid JSON nested at most 32 deep (400), an object (400) whose field
+ * names and strings hold no lone UTF-16 surrogate (400, SPEC §2).
  */
 public final class JsonBodies {
 
@@ -40,8 +43,11 @@ public final class JsonBodies {
         } catch (NumberFormatException e) {
             // e.g. 1e999999999: exact decimals cannot hold such an exponent
             throw new ApiException(Status.BAD_REQUEST, "Body holds a number out of range");
+        } catch (MismatchedInputException e) {
+            // e.g. "{} {}"; Jackson's own text names its classes and features
+            throw new ApiException(Status.BAD_REQUEST, "Body is not valid JSON: content follows the JSON value");
         } catch (JacksonException e) {
-            throw new ApiException(Status.BAD_REQUEST, "Body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiException(Status.BAD_REQUEST, "Body is not valid JSON" + parserDetail(e));
         } catch (IOException e) {
             throw new ApiException(Status.BAD_REQUEST, "Body could not be read");
         }
@@ -51,7 +57,18 @@ public final class JsonBodies {
         if (!(node instanceof ObjectNode object)) {
             throw new ApiException(Status.BAD_REQUEST, "Body must be a JSON object");
         }
+        String where = LoneSurrogates.firstIn(object);
+        if (where != null) {
+            throw new ApiException(Status.BAD_REQUEST,
+                    "Body holds a lone UTF-16 surrogate at " + where + ": strings must be valid Unicode");
+        }
         return object;
+    }
+
+    /** Jackson's account of a syntax error, unless it names a Java type (in backticks): answers show none. */
+    private static String parserDetail(JacksonException e) {
+        String detail = e.getOriginalMessage();
+        return detail == null || detail.contains("`") || detail.contains("com.fasterxml") ? "" : ": " + detail;
     }
 
     /** The body as a JSON object; a missing body is a 400. */

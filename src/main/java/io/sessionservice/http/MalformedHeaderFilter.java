@@ -19,7 +19,8 @@ public class MalformedHeaderFilter implements ContainerRequestFilter {
         try {
             request.getAcceptableMediaTypes();
         } catch (RuntimeException e) {
-            request.abortWith(ErrorMapper.response(400, "Malformed Accept header", false));
+            request.abortWith(ErrorMapper.response(400, "Malformed Accept header",
+                    ErrorMapper.isUserApiPath(request.getUriInfo().getPath())));
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.sessionservice.core.LoneSurrogates;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.TtlParser;
@@ -121,6 +122,9 @@ public class UserSessionResource {
     private static String requireUserId(String userId) {
         if (userId == null || userId.isEmpty()) {
             throw new ApiException(400, "Query parameter user_id is required");
+        }
+        if (LoneSurrogates.in(userId)) {
+            throw new ApiException(400, "Query parameter user_id holds a lone UTF-16 surrogate: it must be valid Unicode");
         }
         return userId;
     }

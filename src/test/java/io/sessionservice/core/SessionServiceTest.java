@@ -595,6 +595,72 @@ class SessionServiceTest {
         }
 
         @Test
+        void createdAtMoreThanMaxTtlInThePastIsABadRequestNamingTheField() {
+            Instant tooEarly = t0.minusSeconds(MAX_TTL).minusMillis(1);
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> service.createUserSession(user("u1", null, tooEarly, t0.plusSeconds(3600))));
+            assertTrue(e.getMessage().startsWith("created_at "), e.getMessage());
+            Session s = service.createUserSession(user("u1", null, t0.minusSeconds(MAX_TTL), t0.plusSeconds(3600)));
+            assertEquals(t0.minusSeconds(MAX_TTL), s.createdAt(), "exactly maxTtlSec ago is still fine");
+        }
+
+        @Test
+        void createdAtBeyondTheClockSkewNamesTheField() {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> service.createUserSession(user("u1", 60L, t0.plusSeconds(61), null)));
+            assertTrue(e.getMessage().startsWith("created_at "), e.getMessage());
+            assertEquals(t0.plusSeconds(60), service.createUserSession(user("u1", 60L, t0.plusSeconds(60), null)).createdAt());
+        }
+
+        @ParameterizedTest
+        @ValueSource(longs = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, Long.MAX_VALUE, Long.MAX_VALUE - 1})
+        void extremeCreatedAtIsABadRequestNotAnArithmeticError(long epochMillis) {
+            Instant createdAt = Timestamps.ofEpochMilli(epochMillis);
+            for (UserSessionRequest r : List.of(user("u1", null, createdAt, t0.plusSeconds(3600)),
+                    user("u1", 60L, createdAt, null), user("u1", null, createdAt, null))) {
+                InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> service.createUserSession(r));
+                assertTrue(e.getMessage().startsWith("created_at "), e.getMessage());
+            }
+            assertTrue(service.sessionsOf("u1").isEmpty());
+        }
+
+        @ParameterizedTest
+        @ValueSource(longs = {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE})
+        void extremeExpiredAtIsABadRequestNamingTheField(long epochMillis) {
+            Instant expiresAt = Timestamps.ofEpochMilli(epochMillis);
+            for (Instant createdAt : java.util.Arrays.asList(null, t0, t0.minusSeconds(60))) {
+                InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                        () -> service.createUserSession(user("u1", null, createdAt, expiresAt)));
+                assertTrue(e.getMessage().startsWith("expired_at "), e.getMessage());
+            }
+        }
+
+        @Test
+        void expiredAtNotAfterCreatedAtIsABadRequest() {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> service.createUserSession(user("u1", null, t0.plusSeconds(50), t0.plusSeconds(10))));
+            assertTrue(e.getMessage().startsWith("expired_at "), e.getMessage());
+            assertThrows(InvalidRequestException.class,
+                    () -> service.createUserSession(user("u1", null, t0.plusSeconds(10), t0.plusSeconds(10))));
+        }
+
+        @Test
+        void theLongestMaxTtlStillKeepsInstantsFarFromOverflow() {
+            long max = SessionService.MAX_TTL_LIMIT_SECONDS;
+            assertThrows(IllegalArgumentException.class, () -> new SessionService(store, clock, DEFAULT_TTL, max + 1));
+            assertThrows(IllegalArgumentException.class, () -> new SessionService(store, clock, DEFAULT_TTL, Long.MAX_VALUE));
+            SessionService lax = new SessionService(store, clock, DEFAULT_TTL, max);
+            Instant longAgo = Timestamps.ofEpochMilli(Long.MIN_VALUE);
+            assertThrows(InvalidRequestException.class, () -> lax.createUserSession(user("u1", max, longAgo, null)));
+            assertThrows(InvalidRequestException.class,
+                    () -> lax.createUserSession(user("u1", null, longAgo, Timestamps.ofEpochMilli(Long.MAX_VALUE))));
+            assertThrows(InvalidRequestException.class,
+                    () -> lax.createUserSession(user("u1", max, t0.minusSeconds(max), null)), "ends now: not in the future");
+            assertEquals(t0.plusSeconds(max - 60),
+                    lax.createUserSession(user("u1", max, t0.minusSeconds(60), null)).expiresAt());
+        }
+
+        @Test
         void refusedRequestsStoreNothing() {
             assertThrows(InvalidRequestException.class,
                     () -> service.createUserSession(new UserSessionRequest("u1", TOKEN, 0L, null, null)));

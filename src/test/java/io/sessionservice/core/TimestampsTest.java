@@ -92,4 +92,36 @@ class TimestampsTest {
                 () -> Timestamps.parse("expired_at", text));
         assertTrue(e.getMessage().startsWith("expired_at "), "message names the field: " + e.getMessage());
     }
+    @ParameterizedTest(name = "\"{0}\" parses")
+    @ValueSource(strings = {"+999999999-12-31T23:59:59.999999999-18:00", "-999999999-01-01T00:00:00+18:00",
+            "+999999999-12-31T23:59:59.999Z", "-999999999-01-01T00:00:00.000Z", "0000-01-01T00:00:00Z"})
+    void theExtremesOfIsoParseWithoutArithmeticErrors(String text) {
+        Instant t = Timestamps.parse("created_at", text);
+        assertEquals(0, t.getNano() % 1_000_000, "truncated to milliseconds");
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is refused")
+    @ValueSource(strings = {"+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z",
+            "+99999999999999999999-01-01T00:00:00Z", "2015-05-18T17:15:51.628+18:01"})
+    void isoBeyondTheRangeOfInstantIsRefusedNamingTheField(String text) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> Timestamps.parse("created_at", text));
+        assertTrue(e.getMessage().startsWith("created_at "), e.getMessage());
+    }
+
+    @Test
+    void everyEpochMillisecondIsAnInstant() {
+        assertEquals(Long.MIN_VALUE, Timestamps.ofEpochMilli(Long.MIN_VALUE).toEpochMilli());
+        assertEquals(Long.MAX_VALUE, Timestamps.ofEpochMilli(Long.MAX_VALUE).toEpochMilli());
+    }
+
+    @Test
+    void plusSecondsSaturatesAtTheEndsOfInstant() {
+        assertEquals(SPEC_EXAMPLE.plusSeconds(60), Timestamps.plusSecondsSaturating(SPEC_EXAMPLE, 60));
+        assertEquals(SPEC_EXAMPLE.minusSeconds(60), Timestamps.plusSecondsSaturating(SPEC_EXAMPLE, -60));
+        assertEquals(Instant.MAX, Timestamps.plusSecondsSaturating(SPEC_EXAMPLE, Long.MAX_VALUE));
+        assertEquals(Instant.MIN, Timestamps.plusSecondsSaturating(SPEC_EXAMPLE, Long.MIN_VALUE));
+        assertEquals(Instant.MAX, Timestamps.plusSecondsSaturating(Instant.MAX, 1));
+        assertEquals(Instant.MIN, Timestamps.plusSecondsSaturating(Instant.MIN, -1));
+        assertEquals(Instant.MAX, Timestamps.plusSecondsSaturating(Instant.MAX.minusSeconds(10), 11));
+    }
 }

@@ -220,6 +220,16 @@ class JsonBodiesTest {
         assertStatus(400, () -> bodies.optionalObject(Headers.json(), body(text)));
     }
 
+    /** Found by the fuzz ITs: "{} {}" answered Jackson's text, naming com.fasterxml.jackson.databind.JsonNode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{} {}", "{} x", "{}{}", "{} []", "{} 1", "{} \"s\"", "{\"a\":1} {", "{", "{\"a\":}", "[", "x"})
+    void invalidJsonMessagesNameNoJavaType(String text) {
+        ApiException e = assertThrows(ApiException.class, () -> bodies.optionalObject(Headers.json(), body(text)));
+        assertEquals(400, e.status());
+        assertTrue(!e.getMessage().contains("com.fasterxml") && !e.getMessage().contains("`")
+                && !e.getMessage().contains("Feature"), e.getMessage());
+    }
+
     @Test
     void invalidUtf8Is400() {
         byte[] bytes = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
@@ -325,5 +335,31 @@ class JsonBodiesTest {
         ObjectNode o = bodies.requiredObject(Headers.json(), body(text));
         assertEquals("é 日本 😀 \u0000 \"q\" \\ \n", o.get("s").asText());
         assertEquals("empty key", o.get("").asText());
+    }
+
+    // ---- SPEC §2: lone UTF-16 surrogates ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"u\":\"\\ud800\"}", "{\"u\":\"a\\udbffb\"}", "{\"\\udc00\":1}",
+            "{\"a\":{\"b\":[1,{\"c\":\"\\udfff\"}]}}", "{\"a\":[[[\"\\ud83d\"]]]}", "{\"s\":\"\\ude00\\ud83d\"}"})
+    void loneSurrogatesInNamesOrStringsAre400(String text) {
+        ApiException e = assertThrows(ApiException.class, () -> bodies.optionalObject(Headers.json(), body(text)));
+        assertEquals(400, e.status());
+        // Jackson itself refuses some (a low surrogate opening a field name); this check catches the rest
+        assertTrue(e.getMessage().contains("surrogate"), e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(c -> Character.isSurrogate((char) c)), "the message holds none itself");
+    }
+
+    @Test
+    void surrogatesEncodedAsUtf8BytesAre400() {
+        // CESU-8 style: U+D800 as ED A0 80, which UTF-8 forbids
+        byte[] bytes = {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+        assertStatus(400, () -> bodies.optionalObject(Headers.json(), new ByteArrayInputStream(bytes)));
+    }
+
+    @Test
+    void surrogatePairsAreFine() {
+        ObjectNode o = bodies.requiredObject(Headers.json(), body("{\"\\ud83d\\ude00\":\"\\ud83d\\ude00😀\"}"));
+        assertEquals("😀😀", o.get("😀").asText());
     }
 }

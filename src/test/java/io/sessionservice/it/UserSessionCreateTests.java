@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionservice.it.Http.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -181,6 +182,37 @@ interface UserSessionCreateTests extends HttpApiFixture {
     @MethodSource("invalidCreateBodies")
     default void createRejectsInvalidInputWith400(String why, String body) {
         assertUserError(createUser(body), 400);
+    }
+
+    static Stream<Arguments> extremeTimestamps() {
+        Instant now = Instant.now();
+        String inAnHour = "\"" + ISO.format(now.plusSeconds(3600)) + "\"";
+        return Stream.of(
+                arguments("created_at", "{\"created_at\":" + Long.MIN_VALUE + ",\"expired_at\":" + inAnHour + "}"),
+                arguments("created_at", "{\"created_at\":" + Long.MIN_VALUE + ",\"ttl\":\"1h\"}"),
+                arguments("created_at", "{\"created_at\":" + Long.MAX_VALUE + ",\"ttl\":\"1h\"}"),
+                arguments("created_at", "{\"created_at\":\"-999999999-01-01T00:00:00Z\",\"expired_at\":" + inAnHour + "}"),
+                arguments("created_at", "{\"created_at\":\"+999999999-12-31T23:59:59.999Z\"}"),
+                arguments("created_at", "{\"created_at\":\"" + ISO.format(now.minusSeconds(MAX_TTL + 60))
+                        + "\",\"expired_at\":" + inAnHour + "}"),
+                arguments("created_at", "{\"created_at\":\"" + ISO.format(now.plusSeconds(600)) + "\"}"),
+                arguments("expired_at", "{\"expired_at\":" + Long.MAX_VALUE + "}"),
+                arguments("expired_at", "{\"expired_at\":" + Long.MIN_VALUE + "}"),
+                arguments("expired_at", "{\"expired_at\":\"+999999999-12-31T23:59:59.999Z\"}"),
+                arguments("expired_at", "{\"created_at\":\"" + ISO.format(now.plusSeconds(50))
+                        + "\",\"expired_at\":\"" + ISO.format(now.plusSeconds(20)) + "\"}"));
+    }
+
+    /** Issue 9: a created_at of Long.MIN_VALUE once overflowed Duration.toMillis into a 500. */
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("extremeTimestamps")
+    default void extremeTimestampsAre400NamingTheField(String field, String fields) {
+        String user = uniqueUser();
+        Reply r = createUser("{\"user_id\":\"" + user + "\"," + fields.substring(1));
+        assertUserError(r, 400);
+        String message = r.json().get("message").asText();
+        assertTrue(message.startsWith(field + " "), () -> "names " + field + ": " + r);
+        assertEquals(0, userSuccess(list(user)).size(), "nothing stored");
     }
 
     @Test
