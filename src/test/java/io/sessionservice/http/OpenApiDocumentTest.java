@@ -560,9 +560,15 @@ class OpenApiDocumentTest {
         assertEquals(Set.of("success", "message"), names(schemas.path("UserError").path("properties")));
         assertTrue(names(schemas.path("StateSession").path("properties")).containsAll(Set.of("xSessionToken", "Expires", "Ttl")));
         assertTrue(schemas.path("StateSession").path("additionalProperties").asBoolean(), "data fields are free-form");
-        for (String envelope : List.of("UserSessionEnvelope", "UserSessionListEnvelope", "CountEnvelope", "VerifyEnvelope")) {
+        for (String envelope : List.of("UserSessionEnvelope", "CountEnvelope", "VerifyEnvelope")) {
             assertEquals(Set.of("success", "message"), names(schemas.path(envelope).path("properties")), envelope);
         }
+        // SPEC §5: GET /sessions is paged; the next page's cursor is there only while one follows.
+        JsonNode list = schemas.path("UserSessionListEnvelope");
+        assertEquals(Set.of("success", "message", "cursor"), names(list.path("properties")));
+        Set<String> listRequired = new TreeSet<>();
+        list.path("required").forEach(n -> listRequired.add(n.asText()));
+        assertEquals(Set.of("success", "message"), listRequired);
         assertEquals(Set.of("true", "false"), StreamSupport.stream(
                 schemas.path("VerifyEnvelope").path("properties").path("message").path("enum").spliterator(), false)
                 .map(JsonNode::asText).collect(Collectors.toSet()));

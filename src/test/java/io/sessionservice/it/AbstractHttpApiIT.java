@@ -19,8 +19,9 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>The tests are default methods of the interfaces this class implements, one per concern:
  * {@link StateApiTests}, {@link UserSessionCreateTests}, {@link UserSessionApiTests}, {@link InputLimitsTests},
- * {@link OperationsTests}. What they need from this class is in {@link HttpApiFixture}; their static checks are
- * in {@link HttpApiSupport}. This class deploys the service and holds the config the tests expect.
+ * {@link OperationsTests}, {@link OwnershipAndBoundsTests}. What they need from this class is in
+ * {@link HttpApiFixture}; their static checks are in {@link HttpApiSupport}. This class deploys the service
+ * and holds the config the tests expect.
  *
  * <p>A subclass picks the container and the store; everything else is inherited. For another store:
  * <pre>{@code
@@ -40,15 +41,18 @@ import org.junit.jupiter.api.TestInstance;
  * expiry test and a few 25 ms pauses that let the clock move before checking that an expiry slid.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class AbstractHttpApiIT
-        implements StateApiTests, UserSessionCreateTests, UserSessionApiTests, InputLimitsTests, OperationsTests,
-        LoneSurrogateTests {
+public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCreateTests, UserSessionApiTests,
+        InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests {
 
     protected static final String KEY = "it-key-0123456789abcdef";
     protected static final String ROTATED_KEY = "it-key-rotated-fedcba9876543210";
     protected static final long DEFAULT_TTL = 3600;
     protected static final long MAX_TTL = 2_592_000;
     protected static final int MAX_BODY = 65_536;
+    /** Below MAX_BODY, so that a body the service reads whole can still be past the session limit. */
+    protected static final int MAX_SESSION_BYTES = 60_000;
+    /** Low, so the cap shows over HTTP with a few requests. */
+    protected static final int MAX_SESSIONS_PER_USER = 8;
 
     private EmbeddedContainer container;
     private Path configFile;
@@ -102,7 +106,9 @@ public abstract class AbstractHttpApiIT
         ObjectNode config = Http.JSON.createObjectNode()
                 .put("sessionExpirySec", DEFAULT_TTL)
                 .put("maxTtlSec", MAX_TTL)
-                .put("maxBodyBytes", MAX_BODY);
+                .put("maxBodyBytes", MAX_BODY)
+                .put("maxSessionBytes", MAX_SESSION_BYTES)
+                .put("maxSessionsPerUser", MAX_SESSIONS_PER_USER);
         config.putObject("credentials").putArray("keys").add(KEY).add(ROTATED_KEY);
         config.putObject("userApi").put("requireKey", true);
         config.set("repository", Http.parse(repositoryJson()));

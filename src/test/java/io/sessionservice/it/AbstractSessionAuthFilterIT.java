@@ -148,6 +148,30 @@ public abstract class AbstractSessionAuthFilterIT {
         assertRefused("Header x-session-token is missing", http.get("page", "Cookie", "session=" + cookieToken));
     }
 
+    /**
+     * Issue 9: a token holder who tries to make their session another user's (PATCH or PUT of AccountId) is
+     * refused by the service, and every protected webapp, in either mode, still sees the original owner.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void anAttemptedOwnerChangeLeavesThePrincipalAsItWas(Guarded app) {
+        String owner = newUser();
+        String alice = newUser();
+        String token = stateToken(owner);
+        Http http = app(app.name());
+        assertAdmitted(owner, app, http.get("page", "x-session-token", token));
+
+        for (String body : List.of("{\"AccountId\":\"" + alice + "\"}", "{\"AccountId\":null}")) {
+            for (String method : List.of("PATCH", "PUT")) {
+                Reply refused = service.send(method, "", body, "x-session-token", token);
+                assertEquals(403, refused.status(), refused::toString);
+                assertEquals("ForbiddenError", refused.json().get("code").asText(), refused::toString);
+                assertAdmitted(owner, app, http.get("page", "x-session-token", token));
+                assertAdmitted(owner, app, http.get("page", "Cookie", "sid=" + token));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ refused
 
     @ParameterizedTest(name = "{0}")

@@ -58,6 +58,9 @@ public interface EmbeddedContainer extends AutoCloseable {
      */
     URI baseUri(String contextPath) throws DeploymentFailedException;
 
+    /** The class loader of a started webapp (for leak tests: hold it only through a WeakReference). */
+    ClassLoader webappClassLoader(String contextPath);
+
     /** Starts the container with this one WAR: {@link #addWebapp}, {@link #start()}, {@link #baseUri}. */
     default URI deploy(Path war, String contextPath, Map<String, String> contextParameters) throws Exception {
         addWebapp(war, contextPath, contextParameters);

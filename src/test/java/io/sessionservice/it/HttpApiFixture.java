@@ -54,6 +54,16 @@ interface HttpApiFixture {
         return http().patch("", body, "x-session-token", token);
     }
 
+    /** PUT / by a trusted backend: the token and the x-key, which may move the owner. */
+    default Reply putStateKeyed(String token, Object body) {
+        return http().put("", body, "x-session-token", token, "x-key", KEY);
+    }
+
+    /** PATCH / by a trusted backend: the token and the x-key, which may move the owner. */
+    default Reply patchStateKeyed(String token, Object body) {
+        return http().patch("", body, "x-session-token", token, "x-key", KEY);
+    }
+
     default Reply deleteState(String token) {
         return http().delete("", "x-session-token", token);
     }
@@ -75,6 +85,12 @@ interface HttpApiFixture {
 
     default Reply list(String userId) {
         return http().get("sessions?" + query("user_id", userId), "x-key", KEY);
+    }
+
+    /** One page of GET /sessions: {@code limit} and {@code cursor} as sent (null leaves one out). */
+    default Reply listPage(String userId, String limit, String cursor) {
+        return http().get("sessions?" + query("user_id", userId) + (limit == null ? "" : "&" + query("limit", limit))
+                + (cursor == null ? "" : "&" + query("cursor", cursor)), "x-key", KEY);
     }
 
     default Reply endAll(String userId) {

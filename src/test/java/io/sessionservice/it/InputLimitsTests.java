@@ -2,6 +2,7 @@ package io.sessionservice.it;
 
 import static io.sessionservice.it.AbstractHttpApiIT.KEY;
 import static io.sessionservice.it.AbstractHttpApiIT.MAX_BODY;
+import static io.sessionservice.it.AbstractHttpApiIT.MAX_SESSION_BYTES;
 import static io.sessionservice.it.AbstractHttpApiIT.ROTATED_KEY;
 import static io.sessionservice.it.Http.query;
 import static io.sessionservice.it.HttpApiSupport.assertNoLeak;
@@ -41,12 +42,14 @@ interface InputLimitsTests extends HttpApiFixture {
 
     // ================================================================== §5 limits and bad input
 
+    /** Both limits at once: a body of exactly maxBodyBytes (whitespace fills it) holding data of exactly maxSessionBytes. */
     @Test
     default void bodyOfExactlyMaxBodyBytesIsAccepted() {
-        String body = bodyOfSize(MAX_BODY);
+        String data = bodyOfSize(MAX_SESSION_BYTES + 5); // {"pad":"x…"}: name 3 bytes + value text, 5 bytes less
+        String body = "{" + " ".repeat(MAX_BODY - data.length()) + data.substring(1);
         assertEquals(MAX_BODY, body.getBytes(UTF_8).length);
         JsonNode rep = ok(createState(body));
-        assertEquals(obj(body), dataOf(rep));
+        assertEquals(obj(data), dataOf(rep));
     }
 
     @Test

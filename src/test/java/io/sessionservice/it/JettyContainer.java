@@ -78,6 +78,13 @@ public final class JettyContainer extends AbstractEmbeddedContainer {
     }
 
     @Override
+    public ClassLoader webappClassLoader(String contextPath) {
+        String path = normalizeContextPath(contextPath);
+        return contexts.entrySet().stream().filter(e -> e.getKey().contextPath().equals(path))
+                .map(e -> e.getValue().getClassLoader()).findFirst().orElseThrow();
+    }
+
+    @Override
     protected void stopContainer() throws Exception {
         try {
             if (server != null) {

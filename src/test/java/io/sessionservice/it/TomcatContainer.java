@@ -144,6 +144,13 @@ public final class TomcatContainer extends AbstractEmbeddedContainer {
     }
 
     @Override
+    public ClassLoader webappClassLoader(String contextPath) {
+        String path = normalizeContextPath(contextPath);
+        return contexts.entrySet().stream().filter(e -> e.getKey().contextPath().equals(path))
+                .map(e -> e.getValue().getLoader().getClassLoader()).findFirst().orElseThrow();
+    }
+
+    @Override
     protected void stopContainer() throws Exception {
         try {
             if (tomcat != null) {

@@ -83,13 +83,13 @@ interface UserSessionApiTests extends HttpApiFixture {
         assertUserError(latest(numeric), 404, "a non-string AccountId names no user");
 
         String next = uniqueUser();
-        ok(patchState(token, json("AccountId", next)));
+        ok(patchStateKeyed(token, json("AccountId", next)));
         assertUserError(latest(user), 404);
-        assertEquals(token, userSuccess(latest(next)).get("token").asText(), "PATCH of AccountId moves the session");
+        assertEquals(token, userSuccess(latest(next)).get("token").asText(), "keyed PATCH of AccountId moves it");
         assertEquals("false", verifyAnswer(user, token));
         assertEquals("true", verifyAnswer(next, token));
 
-        ok(patchState(token, "{\"AccountId\":null}"));
+        ok(patchStateKeyed(token, "{\"AccountId\":null}"));
         assertUserError(latest(next), 404);
     }
 

@@ -176,6 +176,13 @@ public final class MemorySessionStore implements SessionStore {
         expiryThread.shutdownNow();
         sessions.invalidateAll();
         sessionsByUser.clear();
+        try {
+            // shutdownNow only interrupts: wait for the thread to end, so an undeploy that returns leaves no
+            // thread of the webapp running (Tomcat warns of one, and it pins the webapp's class loader).
+            expiryThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs Caffeine's pending maintenance now, removing expired entries (tests use it). */
