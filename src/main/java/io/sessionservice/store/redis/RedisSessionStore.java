@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.Digests;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.OwnerChangeForbiddenException;
@@ -15,8 +16,6 @@ import io.sessionservice.core.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class RedisSessionStore implements SessionStore {
 
     static final String SCRIPT = resource("session.lua");
-    static final String SHA = sha1(SCRIPT);
+    static final String SHA = HexFormat.of().formatHex(Digests.sha1(SCRIPT));
     private static final String DATA = "d:";
 
     private final Supplier<UnifiedJedis> connector;
@@ -374,11 +373,4 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
