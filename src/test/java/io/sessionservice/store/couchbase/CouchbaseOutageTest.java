@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sessionservice.testing.FreePorts.freePort;
+import io.sessionservice.testing.TestConfigs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
 import io.sessionservice.store.SessionStores;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,8 +88,7 @@ class CouchbaseOutageTest {
         repository.putObject("couchbase").put("connectionString", connectionString)
                 .put("username", CouchbaseMockServer.BUCKET).put("password", CouchbaseMockServer.PASSWORD)
                 .put("bucket", CouchbaseMockServer.BUCKET);
-        return SessionStores.open(new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT,
-                repository), clock);
+        return SessionStores.open(TestConfigs.of(repository, TIMEOUT), clock);
     }
 
     private Session session(String userId) {
@@ -124,12 +121,6 @@ class CouchbaseOutageTest {
                 throw new AssertionError("not done within 30 s");
             }
             Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

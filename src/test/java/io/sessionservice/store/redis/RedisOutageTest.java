@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sessionservice.testing.FreePorts.freePort;
+import io.sessionservice.testing.TestConfigs;
+import io.sessionservice.store.SessionStores;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Mutation;
@@ -79,7 +82,7 @@ class RedisOutageTest {
 
     @Test
     void aClusterThatCannotBeReachedIsUnavailable() throws Exception {
-        int nobody = RedisServerProcess.freePort();
+        int nobody = freePort();
         try (RedisSessionStore store = open(objectNode().put("clusterNodes", "127.0.0.1:" + nobody))) {
             unavailableInTime(store::ping);
             unavailableInTime(() -> store.insert(session("u-" + UUID.randomUUID())));
@@ -164,7 +167,7 @@ class RedisOutageTest {
     private RedisSessionStore open(ObjectNode connection) {
         ObjectNode repository = objectNode().put("type", "redis");
         repository.set("redis", connection.put("keyPrefix", "outage-test:"));
-        return RedisSessionStore.open(AbstractRedisSessionStoreTest.config(repository, TIMEOUT), clock);
+        return SessionStores.redis(TestConfigs.of(repository, TIMEOUT).redis(), clock);
     }
 
     private static ObjectNode url(RedisServerProcess server) {
