@@ -186,6 +186,13 @@ final class SessionDocument {
         return DATA + "." + escape(fieldName);
     }
 
+    /**
+     * A data field name as one sub-document path component: [A-Za-z0-9_-] stay, every other char
+     * becomes ~XXXX, the empty name "~". Not MongoDB's scheme ({@code SessionDocuments.escape}, a
+     * deny-list with %XX): a sub-document path gives meaning to many characters ('.', '[', ']', '`', …),
+     * so only an allow-list is safe here; and each scheme is the stored format of sessions already
+     * written, so neither can change without a migration.
+     */
     static String escape(String name) {
         if (name.isEmpty()) {
             return "~";
