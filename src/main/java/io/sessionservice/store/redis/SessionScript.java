@@ -8,6 +8,7 @@ import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionTooLargeException;
+import io.sessionservice.core.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ final class SessionScript {
     boolean deleted(Response<Object> reply, String token, String owner) {
         try {
             return Long.valueOf(1).equals(redis.get(reply));
-        } catch (io.sessionservice.core.StoreUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             if (!(e.getCause() instanceof JedisNoScriptException)) {
                 throw e;
             }
