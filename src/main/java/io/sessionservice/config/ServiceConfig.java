@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The settings of config/default.json, after environment overrides. {@code repository} keeps the
- * raw JSON: each store reads its own section ({@code repository.redis}, {@code repository.mongodb}, …).
+ * raw JSON; {@link #redis()}, {@link #mongo()} and {@link #couchbase()} read a store's section into
+ * typed, validated settings (only the store in use is read, so another store's section may be incomplete).
  */
 public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
                             int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
@@ -55,6 +56,21 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
     /** The memory store's cap on sessions held, {@code repository.memory.maxSessions}. */
     public long memoryMaxSessions(long fallback) {
         return positiveLong(repository.path("memory"), "maxSessions", fallback);
+    }
+
+    /** {@code repository.redis} with its defaults, validated here (ConfigException) rather than at start-up of others. */
+    public RedisSettings redis() {
+        return RedisSettings.from(storeSection("redis"), storeTimeout);
+    }
+
+    /** {@code repository.mongodb}, validated: it needs a URI. */
+    public MongoSettings mongo() {
+        return MongoSettings.from(storeSection("mongodb"), storeTimeout);
+    }
+
+    /** {@code repository.couchbase}, validated: it needs a connection string, credentials and a bucket. */
+    public CouchbaseSettings couchbase() {
+        return CouchbaseSettings.from(storeSection("couchbase"), storeTimeout);
     }
 
     /** The store's own section, e.g. {@code repository.redis}; empty when absent. */

@@ -1,8 +1,7 @@
 package io.sessionservice.http;
 
-import java.nio.charset.StandardCharsets;
+import io.sessionservice.core.Digests;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -15,7 +14,7 @@ public final class Credentials {
     private final List<byte[]> digests;
 
     public Credentials(List<String> keys) {
-        this.digests = keys.stream().map(Credentials::sha256).toList();
+        this.digests = keys.stream().map(Digests::sha256).toList();
     }
 
     public boolean isEmpty() {
@@ -34,7 +33,7 @@ public final class Credentials {
         if (presented == null || presented.isEmpty()) {
             return false;
         }
-        byte[] candidate = sha256(presented);
+        byte[] candidate = Digests.sha256(presented);
         boolean match = false;
         for (byte[] digest : digests) {
             match |= MessageDigest.isEqual(digest, candidate); // no early exit: try every key
@@ -42,11 +41,4 @@ public final class Credentials {
         return match;
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
 }

@@ -201,6 +201,10 @@ class ConfigLoaderTest {
         JsonNode redis = c.storeSection("redis");
         assertEquals("redis://user:pass@cache:6380/2", redis.path("url").asText());
         assertEquals(List.of("10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:7002"), list(redis.path("clusterNodes")));
+        RedisSettings typed = c.redis();
+        assertTrue(typed.cluster());
+        assertEquals(List.of("10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:7002"), typed.clusterNodes());
+        assertEquals("redis://user:pass@cache:6380/2", typed.url().toString());
     }
 
     @Test
@@ -213,6 +217,8 @@ class ConfigLoaderTest {
         JsonNode mongo = c.storeSection("mongodb");
         assertEquals("mongodb://u:p@db1:27017,db2:27017/?replicaSet=rs0", mongo.path("uri").asText());
         assertEquals("sessions_prod", mongo.path("database").asText());
+        assertEquals("sessions_prod", c.mongo().database());
+        assertEquals(MongoSettings.DEFAULT_COLLECTION, c.mongo().collection());
     }
 
     @Test
@@ -229,6 +235,11 @@ class ConfigLoaderTest {
         assertEquals("svc", cb.path("username").asText());
         assertEquals("s3cret", cb.path("password").asText());
         assertEquals("sessions", cb.path("bucket").asText());
+        CouchbaseSettings typed = c.couchbase();
+        assertEquals(List.of("couchbase://cb1,cb2", "svc", "s3cret", "sessions", "_default", "_default"),
+                List.of(typed.connectionString(), typed.username(), typed.password(), typed.bucket(), typed.scope(),
+                        typed.collection()));
+        assertFalse(typed.toString().contains("s3cret"), typed.toString());
     }
 
     @Test

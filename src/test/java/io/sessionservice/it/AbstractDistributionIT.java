@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.testing.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -54,7 +55,7 @@ abstract class AbstractDistributionIT {
 
     @Test
     void servesTheApiAndProtectsAnotherWebapp(@TempDir Path base) throws Exception {
-        int port = EmbeddedContainer.freePort();
+        int port = FreePorts.freePort();
         Files.createDirectories(base.resolve("logs"));
         Path out = base.resolve("logs/console.log");
         ProcessBuilder pb = prepare(base, port).redirectErrorStream(true).redirectOutput(out.toFile());

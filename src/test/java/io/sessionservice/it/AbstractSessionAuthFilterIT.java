@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.testing.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.it.Http.Reply;
@@ -78,8 +79,8 @@ public abstract class AbstractSessionAuthFilterIT {
     @BeforeAll
     final void deploy() throws Exception {
         dir = Files.createTempDirectory("session-it-filter-");
-        int port = EmbeddedContainer.freePort();
-        String deadPort = Integer.toString(EmbeddedContainer.freePort()); // nothing listens there
+        int port = FreePorts.freePort();
+        String deadPort = Integer.toString(FreePorts.freePort()); // nothing listens there
         String serviceUrl = "http://127.0.0.1:" + port + SERVICE + "/";
         String config = config("service.json", "redis://127.0.0.1:6379", 2000);
         container = newContainer().port(port).sharedJars(ProtectedWebapp.filterJars())

@@ -1,7 +1,5 @@
 package io.sessionservice.it;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +79,5 @@ public interface EmbeddedContainer extends AutoCloseable {
                     + "(failsafe sets -Dsession.war) or build the WAR first with `mvn package`");
         }
         return war;
-    }
-
-    /** A port nothing listens on at the moment (for {@link #port(int)}, or as a dead address). */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

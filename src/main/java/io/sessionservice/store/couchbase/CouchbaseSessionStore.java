@@ -7,7 +7,6 @@ import static com.couchbase.client.java.kv.ReplaceOptions.replaceOptions;
 
 import com.couchbase.client.core.diagnostics.PingState;
 import com.couchbase.client.core.env.Authenticator;
-import com.couchbase.client.core.env.PasswordAuthenticator;
 import com.couchbase.client.core.error.CouchbaseException;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
@@ -26,9 +25,6 @@ import com.couchbase.client.java.codec.RawJsonTranscoder;
 import com.couchbase.client.java.diagnostics.PingOptions;
 import com.couchbase.client.java.env.ClusterEnvironment;
 import com.couchbase.client.java.kv.MutateInSpec;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionservice.config.ConfigException;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
@@ -70,7 +66,8 @@ public final class CouchbaseSessionStore implements SessionStore {
     private final IndexedSessions userSessions;
     private final Runnable onClose;
 
-    CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
+    /** A store on a ready bucket and collection; {@code onClose} ends what opened them (the cluster). */
+    public CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
         this.bucket = bucket;
         this.collection = collection;
         this.clock = clock;
@@ -80,40 +77,23 @@ public final class CouchbaseSessionStore implements SessionStore {
         this.onClose = onClose;
     }
 
-    /** Opens the store that {@code repository.couchbase} (or the COUCHBASE_* variables) describes. */
-    public static CouchbaseSessionStore open(ServiceConfig config, Clock clock) {
-        JsonNode section = config.storeSection("couchbase");
-        Cluster cluster = cluster(required(section, "connectionString", "COUCHBASE_CONNECTION_STRING"),
-                PasswordAuthenticator.create(required(section, "username", "COUCHBASE_USERNAME"),
-                        required(section, "password", "COUCHBASE_PASSWORD")),
-                config.storeTimeout(), env -> { });
-        Bucket bucket = cluster.bucket(required(section, "bucket", "COUCHBASE_BUCKET"));
-        Collection collection = bucket.scope(section.path("scope").asText("_default"))
-                .collection(section.path("collection").asText("_default"));
-        return new CouchbaseSessionStore(bucket, collection, clock, config.storeTimeout(), cluster::disconnect);
-    }
-
     /**
      * A cluster connection with this store's settings: raw JSON documents, {@link Json#MAPPER} for
      * sub-document values, KV, connect and disconnect timeouts. It does not wait for Couchbase: the SDK
      * bootstraps in the background, so a service started while Couchbase is down answers 503 until
-     * Couchbase comes up.
+     * Couchbase comes up. A connection string the SDK cannot use throws its {@link CouchbaseException}.
      */
-    static Cluster cluster(String connectionString, Authenticator authenticator, Duration timeout,
-                           Consumer<ClusterEnvironment.Builder> customizer) {
-        try {
-            return Cluster.connect(connectionString, ClusterOptions.clusterOptions(authenticator).environment(env -> {
-                env.transcoder(RawJsonTranscoder.INSTANCE)
-                        .jsonSerializer(JacksonJsonSerializer.create(Json.MAPPER))
-                        .timeoutConfig(t -> t.kvTimeout(timeout).kvDurableTimeout(timeout).connectTimeout(timeout)
-                                .managementTimeout(timeout).disconnectTimeout(timeout))
-                        // no transactions here: no background cleanup of transaction records either
-                        .transactionsConfig(t -> t.cleanupConfig(c -> c.cleanupLostAttempts(false).cleanupClientAttempts(false)));
-                customizer.accept(env);
-            }));
-        } catch (CouchbaseException e) {
-            throw new ConfigException("Cannot use the Couchbase connection string: " + e.getMessage(), e);
-        }
+    public static Cluster cluster(String connectionString, Authenticator authenticator, Duration timeout,
+                                  Consumer<ClusterEnvironment.Builder> customizer) {
+        return Cluster.connect(connectionString, ClusterOptions.clusterOptions(authenticator).environment(env -> {
+            env.transcoder(RawJsonTranscoder.INSTANCE)
+                    .jsonSerializer(JacksonJsonSerializer.create(Json.MAPPER))
+                    .timeoutConfig(t -> t.kvTimeout(timeout).kvDurableTimeout(timeout).connectTimeout(timeout)
+                            .managementTimeout(timeout).disconnectTimeout(timeout))
+                    // no transactions here: no background cleanup of transaction records either
+                    .transactionsConfig(t -> t.cleanupConfig(c -> c.cleanupLostAttempts(false).cleanupClientAttempts(false)));
+            customizer.accept(env);
+        }));
     }
 
     // ---- SessionStore ----
@@ -354,11 +334,4 @@ public final class CouchbaseSessionStore implements SessionStore {
         return stored.session().isLiveAt(clock.instant());
     }
 
-    private static String required(JsonNode section, String field, String variable) {
-        String value = section.path(field).asText("").trim();
-        if (value.isEmpty()) {
-            throw new ConfigException("The couchbase store needs repository.couchbase." + field + " (or " + variable + ")");
-        }
-        return value;
-    }
 }

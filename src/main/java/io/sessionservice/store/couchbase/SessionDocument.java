@@ -10,14 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.Digests;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,12 +81,7 @@ final class SessionDocument {
     }
 
     static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return BASE64URL.encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return BASE64URL.encodeToString(Digests.sha256(text));
     }
 
     /** A fresh incarnation id: a letter then base64url, so it is a plain sub-document path component. */
@@ -192,6 +186,13 @@ final class SessionDocument {
         return DATA + "." + escape(fieldName);
     }
 
+    /**
+     * A data field name as one sub-document path component: [A-Za-z0-9_-] stay, every other char
+     * becomes ~XXXX, the empty name "~". Not MongoDB's scheme ({@code SessionDocuments.escape}, a
+     * deny-list with %XX): a sub-document path gives meaning to many characters ('.', '[', ']', '`', …),
+     * so only an allow-list is safe here; and each scheme is the stored format of sessions already
+     * written, so neither can change without a migration.
+     */
     static String escape(String name) {
         if (name.isEmpty()) {
             return "~";

@@ -11,7 +11,6 @@ import static io.sessionservice.store.mongo.SessionDocuments.ID;
 import static io.sessionservice.store.mongo.SessionDocuments.USER;
 import static io.sessionservice.store.mongo.SessionDocuments.toDocument;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
@@ -31,8 +30,6 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
-import io.sessionservice.config.ConfigException;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
@@ -72,9 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MongoSessionStore implements SessionStore {
 
-    public static final String DEFAULT_DATABASE = "session_service";
-    public static final String DEFAULT_COLLECTION = "sessions";
-
     /** Sessions of one user fetched by the first reply of findByUser's find; more cost a getMore each. */
     static final int USER_BATCH = 1000;
 
@@ -96,24 +90,6 @@ public final class MongoSessionStore implements SessionStore {
     /** Until the indexes exist (MongoDB was down at start-up), each operation tries to create them first. */
     private volatile boolean indexesReady;
 
-    /** Opens the store that {@code repository.mongodb} describes (SPEC §7: MONGODB_URI, MONGODB_DATABASE). */
-    public static MongoSessionStore open(ServiceConfig config, Clock clock) {
-        JsonNode section = config.storeSection("mongodb");
-        String uri = section.path("uri").asText("").trim();
-        if (uri.isEmpty()) {
-            throw new ConfigException("The mongodb store needs repository.mongodb.uri (or MONGODB_URI)");
-        }
-        ConnectionString connection;
-        try {
-            connection = new ConnectionString(uri);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("repository.mongodb.uri is not a MongoDB connection string: " + e.getMessage(), e);
-        }
-        String databaseName = firstNonBlank(section.path("database").asText(""), connection.getDatabase(), DEFAULT_DATABASE);
-        String collection = firstNonBlank(section.path("collection").asText(""), DEFAULT_COLLECTION);
-        return new MongoSessionStore(settings(connection, config.storeTimeout()), databaseName, collection, clock);
-    }
-
     /**
      * Driver settings for {@code connection}: server selection, connect, socket read and pool wait
      * are bounded by {@code timeout} unless the connection string sets them itself.
@@ -130,9 +106,15 @@ public final class MongoSessionStore implements SessionStore {
         return builder.applyConnectionString(connection).build();
     }
 
+    /** A store on a client of its own, made from {@code settings}. */
     public MongoSessionStore(MongoClientSettings settings, String databaseName, String collection, Clock clock) {
+        this(MongoClients.create(settings), databaseName, collection, clock);
+    }
+
+    /** A store on a ready client, which it closes on {@link #close()}. */
+    public MongoSessionStore(MongoClient client, String databaseName, String collection, Clock clock) {
         this.clock = clock;
-        this.client = MongoClients.create(settings);
+        this.client = client;
         this.database = client.getDatabase(databaseName);
         this.sessions = database.getCollection(collection);
         try {
@@ -360,12 +342,4 @@ public final class MongoSessionStore implements SessionStore {
         return new StoreUnavailableException("MongoDB " + operation + " failed: " + detail, e);
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v.trim();
-            }
-        }
-        return null;
-    }
 }

@@ -93,6 +93,9 @@ final class SessionDocuments {
      * A field name MongoDB can store and address as {@code data.<name>}: '%', '.', '$' and NUL
      * become %XX, a lone UTF-16 surrogate (BSON's UTF-8 cannot hold it) becomes %uXXXX, and the
      * empty name becomes "%". Ordinary names stay as they are; distinct names stay distinct.
+     * Not Couchbase's scheme ({@code SessionDocument.escape}, an allow-list with ~XXXX): MongoDB forbids
+     * only these few characters, so a deny-list keeps stored names readable to an operator; and each
+     * scheme is the stored format of sessions already written, so neither can change without a migration.
      */
     static String escape(String name) {
         if (name.isEmpty()) {

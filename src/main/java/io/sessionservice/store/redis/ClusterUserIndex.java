@@ -2,13 +2,12 @@ package io.sessionservice.store.redis;
 
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
-import io.sessionservice.core.StoreUnavailableException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -22,7 +21,7 @@ import redis.clients.jedis.resps.Tuple;
  * enforced after the insert, by {@link #endOldestPast}: concurrent inserts may each see a different
  * set of sessions, so the cap holds once they are done, not at every instant in between.
  */
-final class ClusterUserIndex {
+final class ClusterUserIndex implements UserIndexStrategy {
 
     /** Scores at or above: createdAt members; below: the expiry-bound members (session.lua's CREATED_MIN). */
     static final String CREATED_MIN = "-2251799813685248";
@@ -30,18 +29,55 @@ final class ClusterUserIndex {
     /** Tokens read per ZRANGE while paging. */
     private static final int BATCH = 100;
 
-    private final RedisSessionStore store;
+    private final RedisCommands redis;
+    private final RedisKeys keys;
+    private final SessionScript script;
+    private final Clock clock;
 
-    ClusterUserIndex(RedisSessionStore store) {
-        this.store = store;
+    ClusterUserIndex(RedisCommands redis, RedisKeys keys, SessionScript script, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.script = script;
+        this.clock = clock;
+    }
+
+    /**
+     * Indexes first, so a crash in between leaves a stale entry, never an unindexed session; the bound
+     * is the one session.lua keeps: the expiry, or 3 ttl ahead for sliding sessions. After an insert
+     * refused because the token is live, the live session's own createdAt goes back into the index
+     * (when it is the same user's); after one that took the index past the cap, the oldest end.
+     */
+    @Override
+    public boolean insert(Session s, int maxSessionsPerUser) {
+        if (s.userId() == null) {
+            return script.insert(s, "", maxSessionsPerUser);
+        }
+        long exp = s.expiresAt().toEpochMilli();
+        String bound = Long.toString(s.sliding() ? exp + 3000 * s.ttlSeconds() : exp);
+        long indexed = script.indexAdd(s.userId(), s.token(), Long.toString(s.createdAt().toEpochMilli()), bound);
+        boolean inserted = script.insert(s, bound, maxSessionsPerUser);
+        if (!inserted) {
+            restoreIndexScore(s.userId(), s.token());
+        } else if (indexed > maxSessionsPerUser) {
+            endOldestPast(s.userId(), maxSessionsPerUser);
+        }
+        return inserted;
+    }
+
+    private void restoreIndexScore(String userId, String token) {
+        Map<String, String> hash = redis.call(c -> c.hgetAll(keys.session(token)));
+        if (userId.equals(hash.get("user")) && hash.get("created") != null) {
+            redis.call(c -> c.zadd(keys.index(userId), Double.parseDouble(hash.get("created")), token));
+        }
     }
 
     /**
      * One page, newest first: batches of the index by score (a cursor of score and ties seen, so each
      * batch is O(log n)), each batch's sessions in one pipeline.
      */
-    List<Session> page(String userId, PageStart start, int limit) {
-        String key = store.indexKey(userId);
+    @Override
+    public List<Session> page(String userId, PageStart start, int limit) {
+        String key = keys.index(userId);
         List<Session> found = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         Map<String, Double> rescore = new HashMap<>();
@@ -52,9 +88,9 @@ final class ClusterUserIndex {
         while (found.size() < limit) {
             String max = Long.toString(at);
             int offset = seen;
-            List<Tuple> entries = store.call(c -> c.zrevrangeByScoreWithScores(key, max, CREATED_MIN, offset, batch));
-            List<Response<Map<String, String>>> replies = store.pipelined(
-                    p -> entries.stream().map(e -> p.hgetAll(store.sessionKey(e.getElement()))).toList());
+            List<Tuple> entries = redis.call(c -> c.zrevrangeByScoreWithScores(key, max, CREATED_MIN, offset, batch));
+            List<Response<Map<String, String>>> replies = redis.pipelined(
+                    p -> entries.stream().map(e -> p.hgetAll(keys.session(e.getElement()))).toList());
             for (int i = 0; i < entries.size() && found.size() < limit; i++) {
                 long score = (long) entries.get(i).getScore();
                 String token = entries.get(i).getElement();
@@ -64,7 +100,7 @@ final class ClusterUserIndex {
                     at = score;
                     seen = 1;
                 }
-                Session s = store.parse(token, store.get(replies.get(i)));
+                Session s = SessionHash.parse(token, redis.get(replies.get(i)), clock.millis());
                 if (s == null) {
                     continue; // deleted, expired, or an insert under way: index_add drops it once its bound passes
                 }
@@ -86,25 +122,25 @@ final class ClusterUserIndex {
             }
         }
         if (!moved.isEmpty()) {
-            store.call(c -> c.zrem(key, withBounds(moved)));
+            redis.call(c -> c.zrem(key, withBounds(moved)));
         }
         if (!rescore.isEmpty()) {
-            store.call(c -> c.zadd(key, rescore));
+            redis.call(c -> c.zadd(key, rescore));
         }
         return found;
     }
 
     /** After an insert that took the index past {@code cap}: ends the user's oldest live sessions past it. */
     void endOldestPast(String userId, int cap) {
-        List<String> tokens = store.call(c -> c.zrevrangeByScore(store.indexKey(userId), "+inf", CREATED_MIN));
-        List<Response<List<String>>> replies = store.pipelined(
-                p -> tokens.stream().map(t -> p.hmget(store.sessionKey(t), "exp", "user")).toList());
+        List<String> tokens = redis.call(c -> c.zrevrangeByScore(keys.index(userId), "+inf", CREATED_MIN));
+        List<Response<List<String>>> replies = redis.pipelined(
+                p -> tokens.stream().map(t -> p.hmget(keys.session(t), "exp", "user")).toList());
         List<String> pastCap = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         int live = 0;
-        long now = store.now();
+        long now = clock.millis();
         for (int i = 0; i < tokens.size(); i++) {
-            List<String> m = store.get(replies.get(i));
+            List<String> m = redis.get(replies.get(i));
             if (m.get(0) == null || Long.parseLong(m.get(0)) <= now) {
                 continue; // see page()
             }
@@ -117,43 +153,28 @@ final class ClusterUserIndex {
         List<String> drop = new ArrayList<>(moved);
         drop.addAll(deleteOwned(userId, pastCap));
         if (!drop.isEmpty()) {
-            store.call(c -> c.zrem(store.indexKey(userId), withBounds(drop)));
+            redis.call(c -> c.zrem(keys.index(userId), withBounds(drop)));
         }
     }
 
     /** Ends every live session of the user; their entries leave the index. */
-    int deleteAll(String userId) {
-        List<String> tokens = store.call(c -> c.zrangeByScore(store.indexKey(userId), CREATED_MIN, "+inf"));
+    @Override
+    public int deleteAll(String userId) {
+        List<String> tokens = redis.call(c -> c.zrangeByScore(keys.index(userId), CREATED_MIN, "+inf"));
         List<String> ended = deleteOwned(userId, tokens);
         if (!ended.isEmpty()) {
-            store.call(c -> c.zrem(store.indexKey(userId), withBounds(ended)));
+            redis.call(c -> c.zrem(keys.index(userId), withBounds(ended)));
         }
         return ended.size();
     }
 
     /** Deletes the sessions among {@code tokens} that the user owns, in one pipeline; the tokens ended. */
     private List<String> deleteOwned(String userId, List<String> tokens) {
-        List<List<String>> argLists = tokens.stream()
-                .map(t -> store.args("delete", t, RedisSessionStore.optUser(userId))).toList();
-        List<Response<Object>> replies = store.pipelined(p -> {
-            List<Response<Object>> list = new ArrayList<>();
-            for (int i = 0; i < tokens.size(); i++) {
-                list.add(p.evalsha(RedisSessionStore.SHA, List.of(store.sessionKey(tokens.get(i))), argLists.get(i)));
-            }
-            return list;
-        });
+        List<Response<Object>> replies = redis.pipelined(
+                p -> tokens.stream().map(t -> script.delete(p, t, userId)).toList());
         List<String> ended = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
-            Object reply;
-            try {
-                reply = store.get(replies.get(i));
-            } catch (StoreUnavailableException e) {
-                if (!(e.getCause() instanceof JedisNoScriptException)) {
-                    throw e;
-                }
-                reply = store.script(store.sessionKey(tokens.get(i)), argLists.get(i));
-            }
-            if (Long.valueOf(1).equals(reply)) {
+            if (script.deleted(replies.get(i), tokens.get(i), userId)) {
                 ended.add(tokens.get(i));
             }
         }

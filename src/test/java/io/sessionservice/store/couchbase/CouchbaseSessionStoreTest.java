@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sessionservice.testing.TestConfigs;
 import com.couchbase.client.core.env.PasswordAuthenticator;
 import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.java.Bucket;
@@ -495,12 +496,12 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
     @Test
     void opensFromTheServiceConfig() throws Exception {
         ObjectNode repository = json("{\"type\":\"couchbase\",\"couchbase\":{}}");
-        ServiceConfig incomplete = new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT, repository);
+        ServiceConfig incomplete = TestConfigs.of(repository, TIMEOUT);
         ConfigException missing = assertThrows(ConfigException.class, () -> SessionStores.open(incomplete, clock));
         assertTrue(missing.getMessage().contains("COUCHBASE_CONNECTION_STRING"), missing.getMessage());
         ((ObjectNode) repository.path("couchbase")).put("connectionString", "couchbase://127.0.0.1:not-a-port")
                 .put("username", "u").put("password", "p").put("bucket", "b");
-        ServiceConfig malformed = new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT, repository);
+        ServiceConfig malformed = TestConfigs.of(repository, TIMEOUT);
         assertThrows(ConfigException.class, () -> SessionStores.open(malformed, clock));
 
         if (connection() != mockConnection) {
@@ -509,7 +510,7 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
         ((ObjectNode) repository.path("couchbase")).put("connectionString", mock.connectionString())
                 .put("username", CouchbaseMockServer.BUCKET).put("password", CouchbaseMockServer.PASSWORD)
                 .put("bucket", CouchbaseMockServer.BUCKET);
-        ServiceConfig config = new ServiceConfig(3600, 86400, List.of("k"), true, 65536, "couchbase", TIMEOUT, repository);
+        ServiceConfig config = TestConfigs.of(repository, TIMEOUT);
         try (SessionStore opened = SessionStores.open(config, clock)) {
             Session s = session(user(), 60, true);
             assertTrue(opened.insert(s));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.testing.TestConfigs;
+import io.sessionservice.config.MongoSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -11,16 +13,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import io.sessionservice.config.ConfigException;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
-import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.store.SessionStores;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +26,6 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * The MongoDB store against mongo-java-server over TCP, in this JVM: always runs. It has no TTL
@@ -61,47 +57,20 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
 
     @Override
     protected String collectionName() {
-        return MongoSessionStore.DEFAULT_COLLECTION;
+        return MongoSettings.DEFAULT_COLLECTION;
     }
 
     private static String uri(int port) {
         return "mongodb://127.0.0.1:" + port;
     }
 
-    @Test
-    void answersUnavailableWithinTheTimeoutWhileMongoIsDownAndRecoversWithoutRestart() throws Exception {
-        int port = freePort();
-        // MongoDB down at start-up: the store opens anyway and creates its indexes once MongoDB answers.
-        try (MongoSessionStore outage = new MongoSessionStore(MongoSessionStore.settings(new ConnectionString(uri(port)),
-                Duration.ofMillis(ServiceConfig.DEFAULT_TIMEOUT_MS)), "outage", "sessions", clock)) {
-            assertUnavailableWithinTimeout(outage::ping);
-
-            MongoServer mongo = PipelineUpdateBackend.serve(port);
-            try {
-                Session s = session(user(), 600, true);
-                assertTrue(outage.insert(s));
-                assertEquals(1, outage.collection().listIndexes().into(new ArrayList<>()).stream()
-                        .filter(i -> i.get("expireAfterSeconds") instanceof Number n && n.longValue() == 0).count(),
-                        "the TTL index was created once MongoDB answered");
-
-                mongo.shutdownNow();
-                assertUnavailableWithinTimeout(() -> outage.find(s.token(), true));
-
-                mongo = PipelineUpdateBackend.serve(port); // MongoDB is back (empty: the fake keeps nothing)
-                assertTrue(outage.insert(s));
-                assertEquals(s.token(), outage.find(s.token(), false).orElseThrow().token());
-            } finally {
-                mongo.shutdownNow();
-            }
-        }
-    }
 
     @Test
     void sessionStoresOpensTheMongoStoreInTheConfiguredDatabase() {
         // database: repository.mongodb.database, else the URI's path, else session_service; collection: sessions
         assertStoredIn("configured", "/fromuri", "configured");
         assertStoredIn(null, "/fromuri", "fromuri");
-        assertStoredIn(null, "", MongoSessionStore.DEFAULT_DATABASE);
+        assertStoredIn(null, "", MongoSettings.DEFAULT_DATABASE);
     }
 
     private void assertStoredIn(String database, String uriPath, String expectedDatabase) {
@@ -111,11 +80,11 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
             mongodb.put("database", database);
         }
         Session s = session(user(), 60, true);
-        try (SessionStore opened = SessionStores.open(config(repository), clock)) {
+        try (SessionStore opened = SessionStores.open(TestConfigs.of(repository), clock)) {
             assertTrue(opened.insert(s));
         }
         try (MongoClient raw = MongoClients.create(uri())) {
-            Document stored = raw.getDatabase(expectedDatabase).getCollection(MongoSessionStore.DEFAULT_COLLECTION)
+            Document stored = raw.getDatabase(expectedDatabase).getCollection(MongoSettings.DEFAULT_COLLECTION)
                     .find(new Document("_id", s.token())).first();
             assertEquals(s.userId(), stored == null ? null : stored.getString("userId"), "stored in " + expectedDatabase);
         }
@@ -124,10 +93,10 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
     @Test
     void configWithoutAUsableUriIsRefused() {
         ObjectNode none = Json.MAPPER.createObjectNode().put("type", "mongodb");
-        assertThrows(ConfigException.class, () -> MongoSessionStore.open(config(none), clock));
+        assertThrows(ConfigException.class, () -> SessionStores.open(TestConfigs.of(none), clock));
         ObjectNode bad = Json.MAPPER.createObjectNode().put("type", "mongodb");
         bad.putObject("mongodb").put("uri", "http://not-mongo");
-        assertThrows(ConfigException.class, () -> MongoSessionStore.open(config(bad), clock));
+        assertThrows(ConfigException.class, () -> SessionStores.open(TestConfigs.of(bad), clock));
     }
 
     @Test
@@ -161,21 +130,4 @@ class MongoSessionStoreTest extends AbstractMongoSessionStoreTest {
         assertEquals("AccountId", SessionDocuments.escape("AccountId"));
     }
 
-    private static ServiceConfig config(ObjectNode repository) {
-        return new ServiceConfig(3600, 86_400, List.of("k"), true, 65_536, "mongodb", Duration.ofSeconds(2), repository);
-    }
-
-    private static void assertUnavailableWithinTimeout(Executable operation) {
-        long start = System.nanoTime();
-        assertThrows(StoreUnavailableException.class, operation);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        // The 2 s bound plus slack for a loaded machine; an unbounded wait would be the driver's 30 s default.
-        assertTrue(ms < ServiceConfig.DEFAULT_TIMEOUT_MS + 1500, "took " + ms + " ms");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.testing.TestConfigs;
+import io.sessionservice.store.SessionStores;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
@@ -55,11 +56,7 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
     protected RedisSessionStore openStore(TestClock clock) {
         ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
         repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", clientName));
-        return RedisSessionStore.open(config(repository, Duration.ofSeconds(2)), clock);
-    }
-
-    static ServiceConfig config(ObjectNode repository, Duration timeout) {
-        return new ServiceConfig(3600, 86_400, List.of("test-key"), true, 65_536, "redis", timeout, repository);
+        return SessionStores.redis(TestConfigs.of(repository).redis(), clock);
     }
 
     // ---- keys and index ----

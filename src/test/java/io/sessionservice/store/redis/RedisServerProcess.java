@@ -1,11 +1,11 @@
 package io.sessionservice.store.redis;
 
+import static io.sessionservice.testing.FreePorts.freePort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,11 +190,5 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         throw new IOException("redis-server on port " + port + " never answered " + inline + " with " + expected
                 + " (last: " + last + ")");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.sessionservice.store.redis;
+package io.sessionservice.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionservice.config.ConfigException;
-import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.SessionStores;
+import io.sessionservice.store.redis.RedisSessionStore;
+import io.sessionservice.testing.TestConfigs;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** repository.redis settings, read without connecting. */
-class RedisConnectionTest {
+class RedisSettingsTest {
 
     @Test
     void sessionStoreRedisOpensTheRedisStoreWithoutConnecting() {
@@ -29,40 +28,44 @@ class RedisConnectionTest {
 
     @Test
     void defaults() {
-        RedisConnection c = RedisConnection.of(config(section()));
+        RedisSettings c = config(section()).redis();
         assertFalse(c.cluster());
         assertEquals("session-service:", c.keyPrefix());
+        assertEquals(RedisSettings.DEFAULT_URL, c.url().toString());
+        assertEquals(32, c.poolSize());
+        assertEquals(TestConfigs.TIMEOUT, c.timeout());
     }
 
     @Test
     void clusterNodesSelectRedisCluster() {
-        RedisConnection c = RedisConnection.of(config(section()
-                .put("clusterNodes", " 127.0.0.1:7000, 127.0.0.1:7001 ,").put("url", "redis://ignored:1")));
+        RedisSettings c = config(section()
+                .put("clusterNodes", " 127.0.0.1:7000, 127.0.0.1:7001 ,").put("url", "redis://ignored:1")).redis();
         assertTrue(c.cluster());
+        assertEquals(List.of("127.0.0.1:7000", "127.0.0.1:7001"), c.clusterNodes());
     }
 
     @Test
     void badSettingsAreConfigErrors() {
-        assertThrows(ConfigException.class, () -> RedisConnection.of(config(section().put("keyPrefix", "app{1}:"))));
-        assertThrows(ConfigException.class, () -> RedisConnection.of(config(section().put("poolSize", 0))));
-        assertThrows(ConfigException.class, () -> RedisConnection.of(config(section().put("clusterNodes", "host-without-port"))));
-        assertThrows(ConfigException.class, () -> RedisConnection.of(config(section().put("url", "http://127.0.0.1:6379"))));
+        assertThrows(ConfigException.class, () -> config(section().put("keyPrefix", "app{1}:")).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("poolSize", 0)).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("clusterNodes", "host-without-port")).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("url", "http://127.0.0.1:6379")).redis());
     }
 
     @Test
     void aBadUrlIsReportedWithoutItsPassword() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> RedisConnection.of(config(section().put("url", "redis://user:hunter2@:notaport/x"))));
+                () -> config(section().put("url", "redis://user:hunter2@:notaport/x")).redis());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        RedisSettings good = config(section().put("url", "redis://user:hunter2@db:6380/1")).redis();
+        assertFalse(good.toString().contains("hunter2"), good.toString());
     }
 
     private static ObjectNode section() {
-        return JsonNodeFactory.instance.objectNode();
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
 
     private static ServiceConfig config(ObjectNode redis) {
-        ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
-        repository.set("redis", redis);
-        return AbstractRedisSessionStoreTest.config(repository, Duration.ofSeconds(2));
+        return TestConfigs.store("redis").with("redis", redis).build();
     }
 }
