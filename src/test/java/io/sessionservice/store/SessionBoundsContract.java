@@ -14,17 +14,13 @@ import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.testing.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -141,7 +137,7 @@ public interface SessionBoundsContract {
         long perField = DataSize.of(one);
         long limit = perField * 5; // room for 5 of the 16 fields
         AtomicInteger refused = new AtomicInteger();
-        concurrently(16, i -> {
+        Concurrently.run(16, i -> {
             ObjectNode field = parse("{\"f" + (i < 10 ? "0" : "") + i + "\":\"" + "v".repeat(90) + "\"}");
             try {
                 store().update(s.token(), new Mutation.Patch(field, Set.of(), false, limit), true).orElseThrow();
@@ -274,31 +270,5 @@ public interface SessionBoundsContract {
 
     private static List<String> tokens(List<Session> sessions) {
         return sessions.stream().map(Session::token).toList();
-    }
-
-    interface IndexedTask {
-        void run(int index) throws Exception;
-    }
-
-    private static void concurrently(int count, IndexedTask task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    task.run(index);
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -16,16 +16,12 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.Tokens;
 import io.sessionservice.store.TestClock;
+import io.sessionservice.testing.Concurrently;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -122,7 +118,7 @@ interface MongoBoundsTests {
         for (int i = 0; i < 16; i++) {
             made.add(session(owner, t.plusMillis(i), 600));
         }
-        concurrently(16, i -> assertTrue(store().insert(made.get(i), 3)));
+        Concurrently.run(16, i -> assertTrue(store().insert(made.get(i), 3)));
         assertEquals(tokens(List.of(made.get(15), made.get(14), made.get(13))), tokens(store().findByUser(owner)));
         assertTrue(store().find(other.token(), false).isPresent());
     }
@@ -130,7 +126,7 @@ interface MongoBoundsTests {
     @Test
     default void concurrentPatchesOfDistinctFieldsUnderALimitLoseNothingAndKeepDataBytesExact() throws Exception {
         Session s = insert(newUser(), "{}");
-        concurrently(16, i -> store().update(s.token(), new Mutation.Patch(
+        Concurrently.run(16, i -> store().update(s.token(), new Mutation.Patch(
                 parse("{\"f" + i + "\":\"" + "ü".repeat(i) + "\"}"), Set.of(), true, 10_000), true).orElseThrow());
         ObjectNode data = store().find(s.token(), false).orElseThrow().data();
         assertEquals(17, data.size(), data.toString());
@@ -144,7 +140,7 @@ interface MongoBoundsTests {
             String next = newUser();
             Session s = insert(first, "{}");
             int n = round;
-            concurrently(2, i -> {
+            Concurrently.run(2, i -> {
                 if (i == 0) {
                     store().update(s.token(), new Mutation.Patch(parse("{\"AccountId\":\"" + next + "\"}"), Set.of()), true);
                 } else {
@@ -234,31 +230,5 @@ interface MongoBoundsTests {
 
     private static List<String> tokens(List<Session> sessions) {
         return sessions.stream().map(Session::token).toList();
-    }
-
-    interface IndexedTask {
-        void run(int index) throws Exception;
-    }
-
-    private static void concurrently(int count, IndexedTask task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    task.run(index);
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
