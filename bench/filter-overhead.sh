@@ -45,7 +45,7 @@ webapp() { # name, filter init-params as XML (empty: no filter)
   mkdir -p "$dir/WEB-INF/lib"
   printf 'hello\n' > "$dir/hello.txt"
   if [ -n "$2" ]; then
-    cp target/session-service-classes.jar target/filter-lib/*.jar "$dir/WEB-INF/lib/"
+    cp target/filter-lib/common/*.jar target/filter-lib/redis/*.jar "$dir/WEB-INF/lib/"
     cat > "$dir/WEB-INF/web.xml" <<XML
 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
   <filter><filter-name>auth</filter-name><filter-class>io.sessionservice.filter.SessionAuthFilter</filter-class>$2</filter>

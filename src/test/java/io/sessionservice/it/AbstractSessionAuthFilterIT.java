@@ -40,7 +40,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a custom header, a dead store or service, a misconfiguration. Remote mode asks the service over HTTP, so
  * the container binds a port chosen before the start (the URL is in those webapps' web.xml).
  *
- * <p>One container per class; every test makes its own users and tokens. The only wait is one 1.2 s sleep.
+ * <p>A second container, without shared jars, holds webapps with only some of target/filter-lib's sets in
+ * WEB-INF/lib: remote mode on common alone, store mode on common + redis, and store mode on common alone
+ * (must fail to start, naming the directory to add).
+ *
+ * <p>One container per class (plus that one); every test makes its own users and tokens. The only wait is one 1.2 s sleep.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractSessionAuthFilterIT {
@@ -67,6 +71,8 @@ public abstract class AbstractSessionAuthFilterIT {
     private final Map<String, Http> clients = new ConcurrentHashMap<>();
     private Path dir;
     private EmbeddedContainer container;
+    private EmbeddedContainer bare;
+    private Path bareDir;
     private Http service;
 
     /** A new, not yet started container. */
@@ -83,10 +89,10 @@ public abstract class AbstractSessionAuthFilterIT {
         String deadPort = Integer.toString(FreePorts.freePort()); // nothing listens there
         String serviceUrl = "http://127.0.0.1:" + port + SERVICE + "/";
         String config = config("service.json", "redis://127.0.0.1:6379", 2000);
-        container = newContainer().port(port).sharedJars(ProtectedWebapp.filterJars())
+        container = newContainer().port(port).sharedJars(ProtectedWebapp.filterJars("redis"))
                 .addWebapp(EmbeddedContainer.builtWar(), SERVICE, Map.of(EmbeddedContainer.CONFIG_PARAMETER, config));
 
-        add("store-lib", guardedApp("store").param("config", config).withFilterJarsInWebInfLib());
+        add("store-lib", guardedApp("store").param("config", config).withFilterJarsInWebInfLib("redis"));
         // No "config": the filter finds the file as the service does, here by the context parameter.
         add("store-shared", guardedApp("store"), Map.of(EmbeddedContainer.CONFIG_PARAMETER, config));
         add("remote-lib", guardedApp("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib());
@@ -107,6 +113,14 @@ public abstract class AbstractSessionAuthFilterIT {
 
         container.start();
         service = new Http(container.baseUri(SERVICE));
+
+        // No shared jars here: each webapp has only the filter-lib directories in its WEB-INF/lib.
+        bare = newContainer().port(FreePorts.freePort());
+        bareDir = Files.createDirectories(dir.resolve("bare"));
+        addBare("remote-common", filtered("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib());
+        addBare("store-common-redis", filtered("store").param("config", config).withFilterJarsInWebInfLib("redis"));
+        addBare("store-common-only", filtered("store").param("config", config).withFilterJarsInWebInfLib());
+        bare.start();
     }
 
     @AfterAll
@@ -115,6 +129,10 @@ public abstract class AbstractSessionAuthFilterIT {
             if (container != null) {
                 container.close();
                 assertNothingLeftBehind(container);
+            }
+            if (bare != null) {
+                bare.close();
+                assertNothingLeftBehind(bare);
             }
         } finally {
             TempFiles.deleteRecursively(dir);
@@ -311,7 +329,38 @@ public abstract class AbstractSessionAuthFilterIT {
         assertTrue(r.status() == 404 || r.status() == 503, () -> "served by a failed webapp: " + r);
     }
 
+    // ------------------------------------------------------------------ which jars a webapp needs
+
+    @Test
+    void remoteModeRunsOnFilterLibCommonAlone() throws Exception {
+        String user = newUser();
+        JsonNode who = ok(new Http(bare.baseUri("/remote-common")).get("page", "x-session-token", stateToken(user)));
+        assertEquals(user, who.get("remoteUser").asText(), who::toString);
+        assertEquals("webapp", who.get("filterLoader").asText(), who::toString);
+    }
+
+    @Test
+    void storeModeRunsOnFilterLibCommonAndItsStore() throws Exception {
+        String user = newUser();
+        JsonNode who = ok(new Http(bare.baseUri("/store-common-redis")).get("page", "x-session-token", userToken(user)));
+        assertEquals(user, who.get("remoteUser").asText(), who::toString);
+        assertRefused("Session with token:'nope' was not found",
+                new Http(bare.baseUri("/store-common-redis")).get("page", "x-session-token", "nope"));
+    }
+
+    @Test
+    void storeModeWithoutItsStoresJarsFailsItsStartNamingTheDirectory() {
+        DeploymentFailedException failure = assertThrows(DeploymentFailedException.class,
+                () -> bare.baseUri("/store-common-only"));
+        String why = messages(failure.getCause());
+        assertTrue(why.contains("SessionAuthFilter cannot start") && why.contains("filter-lib/redis"), why);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private void addBare(String name, ProtectedWebapp app) {
+        bare.addWebapp(app.writeTo(bareDir, name), "/" + name, Map.of());
+    }
 
     private static ProtectedWebapp filtered(String mode) {
         return new ProtectedWebapp().param("mode", mode);

@@ -38,7 +38,7 @@ class JettyDistributionIT extends AbstractDistributionIT {
         Files.copy(ShippedConf.jettyErrorsXml(), Files.createDirectories(base.resolve("etc")).resolve("json-errors.xml"));
         Files.copy(ShippedConf.jettyErrorsIni(), base.resolve("start.d/json-errors.ini"));
         Path sharedLib = Files.createDirectories(base.resolve("lib/ee10/ext"));
-        for (Path jar : ProtectedWebapp.filterJars()) {
+        for (Path jar : ProtectedWebapp.filterJars()) { // mode remote: filter-lib/common alone
             Files.copy(jar, sharedLib.resolve(jar.getFileName()));
         }
         protectedWebapp("http://127.0.0.1:" + port + "/sessions/").writeTo(base.resolve("webapps"), "protected");

@@ -11,6 +11,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class ProtectedWebapp {
 
     private final Map<String, String> filterParameters = new LinkedHashMap<>();
     private boolean filterJarsInWebInfLib;
+    private String[] stores = {};
     private boolean registeredInCode;
     private boolean jersey;
 
@@ -35,9 +37,13 @@ public final class ProtectedWebapp {
         return this;
     }
 
-    /** Put session-service-classes.jar and target/filter-lib/*.jar into WEB-INF/lib. */
-    public ProtectedWebapp withFilterJarsInWebInfLib() {
+    /**
+     * Put target/filter-lib/common (the classes jar, Jackson, SLF4J API) and each of these stores'
+     * directories (e.g. "redis") into WEB-INF/lib: remote mode needs common alone.
+     */
+    public ProtectedWebapp withFilterJarsInWebInfLib(String... stores) {
         filterJarsInWebInfLib = true;
+        this.stores = stores.clone();
         return this;
     }
 
@@ -53,8 +59,7 @@ public final class ProtectedWebapp {
      */
     public ProtectedWebapp jersey() {
         jersey = true;
-        filterJarsInWebInfLib = true;
-        return this;
+        return withFilterJarsInWebInfLib("redis");
     }
 
     /** Writes the webapp directory under {@code parent} and returns it. */
@@ -69,7 +74,7 @@ public final class ProtectedWebapp {
             }
             if (filterJarsInWebInfLib) {
                 Path lib = Files.createDirectories(webInf.resolve("lib"));
-                for (Path jar : filterJars()) {
+                for (Path jar : filterJars(stores)) {
                     Files.copy(jar, lib.resolve(jar.getFileName()));
                 }
                 if (jersey) {
@@ -82,16 +87,18 @@ public final class ProtectedWebapp {
         }
     }
 
-    /** The filter's jars as the build made them: the classes jar and target/filter-lib. */
-    public static List<Path> filterJars() {
-        Path classesJar = Path.of(System.getProperty("session.classesJar", "target/session-service-classes.jar"));
+    /** The filter's jars as the build made them: target/filter-lib/common and these stores' directories. */
+    public static List<Path> filterJars(String... stores) {
         Path lib = Path.of(System.getProperty("session.filterLib", "target/filter-lib"));
-        try (Stream<Path> jars = Files.list(lib)) {
-            return Stream.concat(Stream.of(classesJar), jars.filter(p -> p.toString().endsWith(".jar")).sorted())
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No filter-lib at " + lib + ": run through `mvn verify`", e);
+        List<Path> jars = new ArrayList<>();
+        for (String set : Stream.concat(Stream.of("common"), Stream.of(stores)).toList()) {
+            try (Stream<Path> files = Files.list(lib.resolve(set))) {
+                files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("No " + lib.resolve(set) + ": run through `mvn verify`", e);
+            }
         }
+        return jars;
     }
 
     /** The built WAR's WEB-INF/lib (Jersey, HK2, Jackson, …), except what the filter's jars already hold. */

@@ -38,6 +38,7 @@ class TomcatDistributionIT extends AbstractDistributionIT {
                         .replace("/etc/session-service/config.json", config.toString()));
         Files.copy(REPO.resolve("tomcat-conf/setenv.sh"), base.resolve("bin/setenv.sh"));
         Files.copy(EmbeddedContainer.builtWar(), base.resolve("webapps/sessions.war"));
+        // mode remote: WEB-INF/lib holds filter-lib/common alone
         protectedWebapp("http://127.0.0.1:" + port + "/sessions/").withFilterJarsInWebInfLib()
                 .writeTo(base.resolve("webapps"), "protected");
 

@@ -1,0 +1,16 @@
+package io.sessionservice.store.mongo;
+
+import io.sessionservice.config.MongoSettings;
+import java.time.Clock;
+
+/** Opens the MongoDB store from its settings; SessionStores loads it only when that store is chosen. */
+public final class MongoStores {
+
+    private MongoStores() {
+    }
+
+    public static MongoSessionStore open(MongoSettings settings, Clock clock) {
+        return new MongoSessionStore(MongoSessionStore.settings(settings.connection(), settings.timeout()),
+                settings.database(), settings.collection(), clock);
+    }
+}
