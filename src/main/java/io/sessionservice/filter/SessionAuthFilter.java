@@ -1,11 +1,12 @@
 package io.sessionservice.filter;
 
+import io.sessionservice.protocol.Headers;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ConfigLoader;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
-import io.sessionservice.http.ErrorResponses;
+import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.RequestFirewall;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -51,7 +52,7 @@ public class SessionAuthFilter extends HttpFilter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        headerName = param(config, "headerName", "x-session-token");
+        headerName = param(config, "headerName", Headers.SESSION_TOKEN);
         cookieName = param(config, "cookieName", null);
         touch = Boolean.parseBoolean(param(config, "touch", "false"));
         excludePaths = Arrays.stream(param(config, "excludePaths", "").split(","))

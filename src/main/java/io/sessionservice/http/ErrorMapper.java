@@ -1,5 +1,6 @@
 package io.sessionservice.http;
 
+import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.core.InvalidRequestException;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.SessionTooLargeException;

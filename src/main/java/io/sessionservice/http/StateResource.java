@@ -1,5 +1,8 @@
 package io.sessionservice.http;
 
+import io.sessionservice.protocol.StateFields;
+import io.sessionservice.protocol.Headers;
+import io.sessionservice.protocol.ErrorResponses;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
@@ -24,45 +27,42 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class StateResource {
 
-    static final String TOKEN_HEADER = "x-session-token";
-    static final String KEY_HEADER = "x-key";
-
     @Context
     private ServletContext context;
     @Context
     private HttpHeaders headers;
 
     @POST
-    public Response create(@HeaderParam(KEY_HEADER) String key, @HeaderParam("x-ttl") String ttl, InputStream body) {
+    public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl, InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
         runtime.credentials().check(key);
         var data = runtime.bodies().optionalObject(headers, body);
         Session s = runtime.sessions().createStateSession(
-                data == null ? JsonNodeFactory.instance.objectNode() : data, ttl);
+                data == null ? JsonNodeFactory.instance.objectNode() : data, TtlHeader.seconds(ttl));
         return ok(Representations.state(s));
     }
 
     @GET
-    public Response get(@HeaderParam(TOKEN_HEADER) String token) {
+    public Response get(@HeaderParam(Headers.SESSION_TOKEN) String token) {
         Session s = live(token, ServiceRuntime.from(context).sessions().get(requireToken(token)));
         return ok(Representations.state(s));
     }
 
     @GET
     @Path("validate")
-    public Response validate(@HeaderParam(TOKEN_HEADER) String token,
-                             @HeaderParam("x-include-session") String includeSession) {
+    public Response validate(@HeaderParam(Headers.SESSION_TOKEN) String token,
+                             @HeaderParam(Headers.INCLUDE_SESSION) String includeSession) {
         Session s = live(token, ServiceRuntime.from(context).sessions().validate(requireToken(token)));
         ObjectNode body = Representations.validation(s);
         if ("true".equalsIgnoreCase(includeSession)) {
             // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner).
-            body.set("Session", s.data().deepCopy());
+            body.set(StateFields.SESSION, s.data().deepCopy());
         }
         return ok(body);
     }
 
     @PUT
-    public Response replace(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+    public Response replace(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                             InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
@@ -72,7 +72,7 @@ public class StateResource {
     }
 
     @PATCH
-    public Response patch(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+    public Response patch(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                           InputStream body) {
         ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
@@ -82,10 +82,10 @@ public class StateResource {
     }
 
     @DELETE
-    public Response delete(@HeaderParam(TOKEN_HEADER) String token) {
+    public Response delete(@HeaderParam(Headers.SESSION_TOKEN) String token) {
         boolean deleted = ServiceRuntime.from(context).sessions().delete(requireToken(token));
         return Response.status(deleted ? 200 : 404)
-                .entity(JsonNodeFactory.instance.objectNode().put("Deleted", deleted))
+                .entity(JsonNodeFactory.instance.objectNode().put(StateFields.DELETED, deleted))
                 .build();
     }
 
@@ -103,7 +103,7 @@ public class StateResource {
 
     private static String requireToken(String token) {
         if (token == null || token.isEmpty()) {
-            throw new ApiException(401, ErrorResponses.headerMissing(TOKEN_HEADER));
+            throw new ApiException(401, ErrorResponses.headerMissing(Headers.SESSION_TOKEN));
         }
         return token;
     }

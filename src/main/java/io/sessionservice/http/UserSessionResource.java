@@ -12,6 +12,7 @@ import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.TtlParser;
 import io.sessionservice.core.UserSessionPage;
 import io.sessionservice.core.UserSessionRequest;
+import io.sessionservice.protocol.Headers;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -42,7 +43,7 @@ public class UserSessionResource {
 
     @POST
     @Path("create")
-    public Response createUserSession(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+    public Response createUserSession(@HeaderParam(Headers.KEY) String key, InputStream body) {
         ServiceRuntime runtime = authorized(key);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         var request = new UserSessionRequest(
@@ -54,7 +55,7 @@ public class UserSessionResource {
 
     @GET
     @Path("session")
-    public Response latestSession(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response latestSession(@HeaderParam(Headers.KEY) String key,
                                   @QueryParam("user_id") String userId) {
         Session s = authorized(key).sessions().latestSession(requireUserId(userId))
                 .orElseThrow(() -> new ApiException(404, "No live session for this user_id"));
@@ -63,7 +64,7 @@ public class UserSessionResource {
 
     @GET
     @Path("sessions")
-    public Response listSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response listSessions(@HeaderParam(Headers.KEY) String key,
                                  @QueryParam("user_id") String userId,
                                  @QueryParam("limit") String limit,
                                  @QueryParam("cursor") String cursor) {
@@ -91,7 +92,7 @@ public class UserSessionResource {
 
     @DELETE
     @Path("sessions")
-    public Response endSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response endSessions(@HeaderParam(Headers.KEY) String key,
                                 @QueryParam("user_id") String userId) {
         int ended = authorized(key).sessions().endSessionsOf(requireUserId(userId));
         return ok(IntNode.valueOf(ended));
@@ -99,7 +100,7 @@ public class UserSessionResource {
 
     @POST
     @Path("verify")
-    public Response verify(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+    public Response verify(@HeaderParam(Headers.KEY) String key, InputStream body) {
         ServiceRuntime runtime = authorized(key);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         String userId = string(json, "user_id");

@@ -1,5 +1,7 @@
 package io.sessionservice.http;
 
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -330,10 +332,10 @@ class OpenApiDocumentTest {
         JsonNode schemes = doc.path("components").path("securitySchemes");
         assertEquals("apiKey", schemes.path("xKey").path("type").asText());
         assertEquals("header", schemes.path("xKey").path("in").asText());
-        assertEquals(StateResource.KEY_HEADER, schemes.path("xKey").path("name").asText());
+        assertEquals(Headers.KEY, schemes.path("xKey").path("name").asText());
         assertEquals("apiKey", schemes.path("sessionToken").path("type").asText());
         assertEquals("header", schemes.path("sessionToken").path("in").asText());
-        assertEquals(StateResource.TOKEN_HEADER, schemes.path("sessionToken").path("name").asText());
+        assertEquals(Headers.SESSION_TOKEN, schemes.path("sessionToken").path("name").asText());
         for (Endpoint e : endpoints) {
             for (JsonNode requirement : security(e)) {
                 requirement.fieldNames().forEachRemaining(name ->
@@ -345,8 +347,8 @@ class OpenApiDocumentTest {
     /** Each operation's security scheme is the header the resource method actually reads. */
     @Test
     void securitySchemesMatchTheHeadersTheCodeReads() {
-        Map<String, String> schemeHeader = Map.of("xKey", StateResource.KEY_HEADER,
-                "sessionToken", StateResource.TOKEN_HEADER);
+        Map<String, String> schemeHeader = Map.of("xKey", Headers.KEY,
+                "sessionToken", Headers.SESSION_TOKEN);
         for (Endpoint e : endpoints) {
             Set<String> read = headersRead(e);
             for (JsonNode requirement : security(e)) {
