@@ -1,8 +1,8 @@
 package io.sessionservice.http;
 
-import io.sessionservice.protocol.Headers;
-import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.core.Digests;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import java.security.MessageDigest;
 import java.util.List;
 

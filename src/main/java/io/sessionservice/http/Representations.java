@@ -1,11 +1,11 @@
 package io.sessionservice.http;
 
-import io.sessionservice.protocol.StateFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.Timestamps;
+import io.sessionservice.protocol.StateFields;
 
 /** How each dialect shows a session. */
 final class Representations {

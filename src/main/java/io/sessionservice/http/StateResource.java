@@ -1,12 +1,12 @@
 package io.sessionservice.http;
 
-import io.sessionservice.protocol.StateFields;
-import io.sessionservice.protocol.Headers;
-import io.sessionservice.protocol.ErrorResponses;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
-import jakarta.servlet.ServletContext;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
+import io.sessionservice.protocol.StateFields;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,14 +27,17 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class StateResource {
 
-    @Context
-    private ServletContext context;
+    private final ServiceRuntime runtime;
     @Context
     private HttpHeaders headers;
 
+    @Inject
+    public StateResource(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @POST
     public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl, InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         runtime.credentials().check(key);
         var data = runtime.bodies().optionalObject(headers, body);
         Session s = runtime.sessions().createStateSession(
@@ -44,7 +47,7 @@ public class StateResource {
 
     @GET
     public Response get(@HeaderParam(Headers.SESSION_TOKEN) String token) {
-        Session s = live(token, ServiceRuntime.from(context).sessions().get(requireToken(token)));
+        Session s = live(token, runtime.sessions().get(requireToken(token)));
         return ok(Representations.state(s));
     }
 
@@ -52,7 +55,7 @@ public class StateResource {
     @Path("validate")
     public Response validate(@HeaderParam(Headers.SESSION_TOKEN) String token,
                              @HeaderParam(Headers.INCLUDE_SESSION) String includeSession) {
-        Session s = live(token, ServiceRuntime.from(context).sessions().validate(requireToken(token)));
+        Session s = live(token, runtime.sessions().validate(requireToken(token)));
         ObjectNode body = Representations.validation(s);
         if ("true".equalsIgnoreCase(includeSession)) {
             // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner).
@@ -64,9 +67,8 @@ public class StateResource {
     @PUT
     public Response replace(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                             InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
-        boolean keyed = keyed(runtime, key);
+        boolean keyed = keyed(key);
         var data = runtime.bodies().requiredObject(headers, body);
         return ok(Representations.state(live(token, runtime.sessions().replace(token, data, keyed))));
     }
@@ -74,16 +76,15 @@ public class StateResource {
     @PATCH
     public Response patch(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                           InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
-        boolean keyed = keyed(runtime, key);
+        boolean keyed = keyed(key);
         var fields = runtime.bodies().requiredObject(headers, body);
         return ok(Representations.state(live(token, runtime.sessions().patch(token, fields, keyed))));
     }
 
     @DELETE
     public Response delete(@HeaderParam(Headers.SESSION_TOKEN) String token) {
-        boolean deleted = ServiceRuntime.from(context).sessions().delete(requireToken(token));
+        boolean deleted = runtime.sessions().delete(requireToken(token));
         return Response.status(deleted ? 200 : 404)
                 .entity(JsonNodeFactory.instance.objectNode().put(StateFields.DELETED, deleted))
                 .build();
@@ -93,7 +94,7 @@ public class StateResource {
      * Whether a write comes from a trusted backend, which may move the session's owner: it carries a
      * valid x-key. A wrong x-key is refused (401) rather than silently treated as token-only.
      */
-    private static boolean keyed(ServiceRuntime runtime, String key) {
+    private boolean keyed(String key) {
         if (key == null) {
             return false;
         }

@@ -13,7 +13,7 @@ import io.sessionservice.core.TtlParser;
 import io.sessionservice.core.UserSessionPage;
 import io.sessionservice.core.UserSessionRequest;
 import io.sessionservice.protocol.Headers;
-import jakarta.servlet.ServletContext;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -32,14 +32,19 @@ import java.time.Instant;
  * The user-session API (seed 000): absolute sessions handed out by user id. Bodies are
  * {"success":bool,"message":…}; errors take that shape too (see {@link ErrorMapper}).
  */
+@UserDialect
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSessionResource {
 
-    @Context
-    private ServletContext context;
+    private final ServiceRuntime runtime;
     @Context
     private HttpHeaders headers;
+
+    @Inject
+    public UserSessionResource(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @POST
     @Path("create")
@@ -113,7 +118,6 @@ public class UserSessionResource {
     }
 
     private ServiceRuntime authorized(String key) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         if (runtime.config().userApiRequiresKey()) {
             runtime.credentials().check(key);
         }

@@ -1,7 +1,5 @@
 package io.sessionservice.http;
 
-import io.sessionservice.protocol.ErrorResponses;
-import io.sessionservice.protocol.Headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +13,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -78,7 +78,7 @@ class OpenApiDocumentTest {
     @BeforeAll
     static void load() throws IOException {
         // Exactly what GET /openapi.yaml serves.
-        try (InputStream in = new OperationsResource().openApi()) {
+        try (InputStream in = new OperationsResource(null).openApi()) {
             assertNotNull(in, "openapi.yaml is on the classpath");
             doc = new ObjectMapper(new YAMLFactory()).readTree(in);
         }
