@@ -1,7 +1,5 @@
 package io.sessionservice.filter;
 
-import io.sessionservice.protocol.StateFields;
-import io.sessionservice.protocol.Headers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Json;
@@ -9,6 +7,8 @@ import io.sessionservice.core.Session;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.protocol.Headers;
+import io.sessionservice.protocol.StateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
