@@ -45,6 +45,8 @@ public class SessionAuthFilter extends HttpFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionAuthFilter.class);
 
+    /** Built configured by code (init-parameters ignored), or by the container (read from them in init). */
+    private final boolean configuredByCode;
     private TokenValidator validator;
     private TokenResolver tokens;
     private List<String> excludePaths;
@@ -52,6 +54,7 @@ public class SessionAuthFilter extends HttpFilter {
 
     /** For the container: configured by init-parameters in {@link #init(FilterConfig)}. */
     public SessionAuthFilter() {
+        this.configuredByCode = false;
     }
 
     /**
@@ -63,6 +66,7 @@ public class SessionAuthFilter extends HttpFilter {
      */
     public SessionAuthFilter(TokenValidator validator, TokenResolver tokens, List<String> excludePaths,
                              boolean touch) {
+        this.configuredByCode = true;
         this.validator = Objects.requireNonNull(validator, "validator");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.excludePaths = normalised(excludePaths);
@@ -74,7 +78,7 @@ public class SessionAuthFilter extends HttpFilter {
         super.init(config);
         String context = config.getServletContext().getContextPath().isEmpty()
                 ? "/" : config.getServletContext().getContextPath();
-        if (validator != null) {
+        if (configuredByCode) {
             LOG.info("SessionAuthFilter protecting {} with {} ({}, excluded {}, touch {})", context,
                     validator.getClass().getSimpleName(), tokens, excludePaths, touch);
             return;

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessionservice.core.StoreUnavailableException;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -212,6 +215,29 @@ class SessionAuthFilterTest {
         ServletDoubles.Response r = run(filter, new ServletDoubles.Request());
         assertRefused(r, 401, "{\"code\":\"UnauthorizedError\",\"message\":\"Header Authorization-Token is missing\"}");
         run(filter, new ServletDoubles.Request().header("authorization-token", TOKEN));
+        assertEquals("alice", passed.getRemoteUser());
+    }
+
+    @Test
+    void aFilterBuiltByCodeIgnoresInitParameters() throws Exception {
+        ServletContext context = (ServletContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (self, method, args) -> switch (method.getName()) {
+                    case "getContextPath" -> "/app";
+                    case "log" -> null;
+                    default -> throw new UnsupportedOperationException("context double: " + method.getName());
+                });
+        // Read, these would fail init (unknown mode) and move the token to another header.
+        Map<String, String> params = Map.of("mode", "bogus", "headerName", "other-header");
+        FilterConfig config = (FilterConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FilterConfig.class}, (self, method, args) -> switch (method.getName()) {
+                    case "getInitParameter" -> params.get((String) args[0]);
+                    case "getServletContext" -> context;
+                    case "getFilterName" -> "session-auth";
+                    default -> throw new UnsupportedOperationException("config double: " + method.getName());
+                });
+        SessionAuthFilter filter = filter(null, List.of(), false);
+        filter.init(config);
+        run(filter, new ServletDoubles.Request().header("x-session-token", TOKEN));
         assertEquals("alice", passed.getRemoteUser());
     }
 }
