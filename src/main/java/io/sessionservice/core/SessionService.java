@@ -19,10 +19,6 @@ import java.util.Set;
  */
 public final class SessionService {
 
-    /** Fields of the state API's representation that the server owns; never stored as data. */
-    public static final String TOKEN_FIELD = "xSessionToken";
-    public static final Set<String> SERVER_MANAGED = Set.of(TOKEN_FIELD, "Expires", "Ttl");
-
     /** A client's clock may run ahead of ours by this much when it sends created_at. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
@@ -34,13 +30,21 @@ public final class SessionService {
     private final long defaultTtlSeconds;
     private final long maxTtlSeconds;
     private final SessionLimits limits;
+    private final ServerFields serverFields;
 
     public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds) {
         this(store, clock, defaultTtlSeconds, maxTtlSeconds, SessionLimits.DEFAULT);
     }
 
+    /** A service whose callers never write data through server-managed fields ({@link ServerFields#NONE}). */
     public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds,
                           SessionLimits limits) {
+        this(store, clock, defaultTtlSeconds, maxTtlSeconds, limits, ServerFields.NONE);
+    }
+
+    /** @param serverFields the representation's server-managed fields, never stored as data */
+    public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds,
+                          SessionLimits limits, ServerFields serverFields) {
         if (defaultTtlSeconds < 1 || defaultTtlSeconds > maxTtlSeconds) {
             throw new IllegalArgumentException("sessionExpirySec must be between 1 and maxTtlSec");
         }
@@ -52,6 +56,7 @@ public final class SessionService {
         this.defaultTtlSeconds = defaultTtlSeconds;
         this.maxTtlSeconds = maxTtlSeconds;
         this.limits = limits;
+        this.serverFields = serverFields;
     }
 
     public SessionLimits limits() {
@@ -64,15 +69,23 @@ public final class SessionService {
 
     // ---- state API (sliding sessions) ----
 
-    /** POST /: a sliding session whose data is the body minus server-managed fields. */
-    public Session createStateSession(ObjectNode body, String ttlHeader) {
-        long ttl = ttlHeader == null ? defaultTtlSeconds : parseTtlHeader(ttlHeader);
+    /**
+     * POST /: a sliding session whose data is the body minus server-managed fields; its token the one in
+     * the body's token field, if any, else an issued one.
+     *
+     * @param ttlSeconds null for the default, else 1..maxTtlSec
+     */
+    public Session createStateSession(ObjectNode body, Long ttlSeconds) {
+        if (ttlSeconds != null) {
+            checkTtlRange(ttlSeconds);
+        }
+        long ttl = ttlSeconds == null ? defaultTtlSeconds : ttlSeconds;
         String token = null;
-        JsonNode supplied = body.get(TOKEN_FIELD);
+        JsonNode supplied = serverFields.token() == null ? null : body.get(serverFields.token());
         if (supplied != null && !supplied.isNull()) {
             if (!supplied.isTextual() || !Tokens.isWellFormed(supplied.textValue())) {
-                throw new InvalidRequestException(
-                        "xSessionToken must be 16 to 256 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'");
+                throw new InvalidRequestException(serverFields.token()
+                        + " must be 16 to 256 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'");
             }
             token = supplied.textValue();
         }
@@ -117,7 +130,7 @@ public final class SessionService {
         ObjectNode set = JsonNodeFactory.instance.objectNode();
         Set<String> remove = new HashSet<>();
         for (Map.Entry<String, JsonNode> field : body.properties()) {
-            if (SERVER_MANAGED.contains(field.getKey())) {
+            if (serverFields.all().contains(field.getKey())) {
                 continue;
             }
             if (field.getValue().isNull()) {
@@ -223,17 +236,6 @@ public final class SessionService {
 
     // ---- shared rules ----
 
-    /** The x-ttl header: whole seconds, 1..maxTtlSec. */
-    public long parseTtlHeader(String header) {
-        String s = header.trim();
-        if (!s.matches("\\d{1,12}")) {
-            throw new InvalidRequestException("x-ttl must be a whole number of seconds");
-        }
-        long ttl = Long.parseLong(s);
-        checkTtlRange(ttl);
-        return ttl;
-    }
-
     public void checkTtlRange(long ttl) {
         if (ttl < 1 || ttl > maxTtlSeconds) {
             throw new InvalidRequestException("ttl must be between 1 and " + maxTtlSeconds + " seconds");
@@ -270,9 +272,9 @@ public final class SessionService {
         throw new IllegalStateException("three issued tokens clashed; the random source is broken");
     }
 
-    private static ObjectNode withoutServerFields(ObjectNode body) {
+    private ObjectNode withoutServerFields(ObjectNode body) {
         ObjectNode data = body.deepCopy();
-        data.remove(SERVER_MANAGED);
+        data.remove(serverFields.all());
         return data;
     }
 

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Session;
-import io.sessionservice.core.SessionService;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.protocol.Headers;
+import io.sessionservice.protocol.StateFields;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,6 @@ import java.util.function.Supplier;
  */
 final class RemoteTokenValidator implements TokenValidator {
 
-    static final String INCLUDE_SESSION_HEADER = "x-include-session";
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final URI validateUri;
@@ -78,8 +78,8 @@ final class RemoteTokenValidator implements TokenValidator {
         }
         HttpRequest request = HttpRequest.newBuilder(touch ? touchUri : validateUri)
                 .timeout(timeout)
-                .header("x-session-token", token)
-                .header(INCLUDE_SESSION_HEADER, "true")
+                .header(Headers.SESSION_TOKEN, token)
+                .header(Headers.INCLUDE_SESSION, "true")
                 .header("Accept", "application/json")
                 .GET()
                 .build();
@@ -132,15 +132,16 @@ final class RemoteTokenValidator implements TokenValidator {
             ObjectNode data;
             if (fromGet) {
                 data = ((ObjectNode) json).deepCopy();
-                data.remove(SessionService.SERVER_MANAGED);
-            } else if (json.get("Session") instanceof ObjectNode session) {
+                data.remove(StateFields.SERVER_MANAGED.all());
+            } else if (json.get(StateFields.SESSION) instanceof ObjectNode session) {
                 data = session;
             } else {
                 // A service from before the x-include-session extension: the token is live, the owner unknown.
                 data = Json.MAPPER.createObjectNode();
             }
             return new AuthenticatedSession(Session.userIdOf(data), data,
-                    Timestamps.parse("Expires", json.get("Expires").asText()), json.get("Ttl").asLong());
+                    Timestamps.parse(StateFields.EXPIRES, json.get(StateFields.EXPIRES).asText()),
+                    json.get(StateFields.TTL).asLong());
         } catch (IOException | RuntimeException e) {
             throw new StoreUnavailableException("Session Service gave an answer the filter cannot read", e);
         }

@@ -5,12 +5,12 @@ import io.sessionservice.config.ConfigLoader;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
-import io.sessionservice.http.ErrorResponses;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import io.sessionservice.protocol.RequestFirewall;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -21,6 +21,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits only requests that carry a live session token; for another webapp in the same container.
  * Init-parameters (SPEC §8): {@code mode} ({@code store} | {@code remote}), {@code serviceUrl},
- * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}.
+ * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}: read when the
+ * container made the filter (web.xml, no-arg constructor). Code can instead build it configured,
+ * {@code context.addFilter(name, new SessionAuthFilter(validator, resolver, excludePaths, touch))}.
  *
  * <p>An admitted request carries an {@link AuthenticatedSession} in the attribute
  * {@link #SESSION_ATTRIBUTE}, and {@code getUserPrincipal()} / {@code getRemoteUser()} return the
@@ -42,22 +45,48 @@ public class SessionAuthFilter extends HttpFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionAuthFilter.class);
 
+    /** Built configured by code (init-parameters ignored), or by the container (read from them in init). */
+    private final boolean configuredByCode;
     private TokenValidator validator;
-    private String headerName;
-    private String cookieName;
+    private TokenResolver tokens;
     private List<String> excludePaths;
     private boolean touch;
+
+    /** For the container: configured by init-parameters in {@link #init(FilterConfig)}. */
+    public SessionAuthFilter() {
+        this.configuredByCode = false;
+    }
+
+    /**
+     * A filter configured by code; init-parameters are then ignored. The filter closes {@code validator} when
+     * it is destroyed.
+     *
+     * @param excludePaths path prefixes left unprotected, matched on whole segments ("/public" is "/public/…")
+     * @param touch        whether admitting a request extends its session's sliding expiry
+     */
+    public SessionAuthFilter(TokenValidator validator, TokenResolver tokens, List<String> excludePaths,
+                             boolean touch) {
+        this.configuredByCode = true;
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.excludePaths = normalised(excludePaths);
+        this.touch = touch;
+    }
 
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        headerName = param(config, "headerName", "x-session-token");
-        cookieName = param(config, "cookieName", null);
+        String context = config.getServletContext().getContextPath().isEmpty()
+                ? "/" : config.getServletContext().getContextPath();
+        if (configuredByCode) {
+            LOG.info("SessionAuthFilter protecting {} with {} ({}, excluded {}, touch {})", context,
+                    validator.getClass().getSimpleName(), tokens, excludePaths, touch);
+            return;
+        }
+        tokens = TokenResolver.headerThenCookie(param(config, "headerName", Headers.SESSION_TOKEN),
+                param(config, "cookieName", null));
         touch = Boolean.parseBoolean(param(config, "touch", "false"));
-        excludePaths = Arrays.stream(param(config, "excludePaths", "").split(","))
-                .map(String::trim).filter(p -> !p.isEmpty())
-                .map(p -> p.startsWith("/") ? p : "/" + p)
-                .toList();
+        excludePaths = normalised(Arrays.asList(param(config, "excludePaths", "").split(",")));
         String mode = param(config, "mode", "store");
         try {
             validator = switch (mode) {
@@ -69,9 +98,15 @@ public class SessionAuthFilter extends HttpFilter {
             LOG.error("SessionAuthFilter cannot start: {}", e.getMessage());
             throw new ServletException("SessionAuthFilter cannot start: " + e.getMessage(), e);
         }
-        LOG.info("SessionAuthFilter protecting {} in mode {} (header {}{}, excluded {}, touch {})",
-                config.getServletContext().getContextPath().isEmpty() ? "/" : config.getServletContext().getContextPath(),
-                mode, headerName, cookieName == null ? "" : ", cookie " + cookieName, excludePaths, touch);
+        LOG.info("SessionAuthFilter protecting {} in mode {} ({}, excluded {}, touch {})",
+                context, mode, tokens, excludePaths, touch);
+    }
+
+    private static List<String> normalised(List<String> excludePaths) {
+        return excludePaths.stream()
+                .map(String::trim).filter(p -> !p.isEmpty())
+                .map(p -> p.startsWith("/") ? p : "/" + p)
+                .toList();
     }
 
     @Override
@@ -86,9 +121,9 @@ public class SessionAuthFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        String token = token(request);
+        String token = tokens.token(request);
         if (token == null) {
-            refuse(response, 401, ErrorResponses.headerMissing(headerName));
+            refuse(response, 401, ErrorResponses.headerMissing(tokens.header()));
             return;
         }
         Optional<AuthenticatedSession> session;
@@ -113,21 +148,6 @@ public class SessionAuthFilter extends HttpFilter {
         if (validator != null) {
             validator.close();
         }
-    }
-
-    private String token(HttpServletRequest request) {
-        String header = request.getHeader(headerName);
-        if (header != null && !header.isEmpty()) {
-            return header;
-        }
-        if (cookieName != null && request.getCookies() != null) {
-            for (Cookie c : request.getCookies()) {
-                if (cookieName.equals(c.getName()) && c.getValue() != null && !c.getValue().isEmpty()) {
-                    return c.getValue();
-                }
-            }
-        }
-        return null;
     }
 
     /** Path prefixes match whole segments: "/public" excludes "/public" and "/public/x", not "/publicity". */

@@ -2,8 +2,11 @@ package io.sessionservice.filter;
 
 import java.util.Optional;
 
-/** How {@link SessionAuthFilter} checks a token: against the store, or by asking a running service. */
-interface TokenValidator extends AutoCloseable {
+/**
+ * How {@link SessionAuthFilter} checks a token: against the store, or by asking a running service (the two
+ * modes of its init-parameters), or any other way code that builds the filter chooses.
+ */
+public interface TokenValidator extends AutoCloseable {
 
     /**
      * The live session of this token (its sliding expiry extended when {@code touch}).

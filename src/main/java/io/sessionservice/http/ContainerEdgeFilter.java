@@ -1,5 +1,6 @@
 package io.sessionservice.http;
 
+import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.RequestFirewall;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

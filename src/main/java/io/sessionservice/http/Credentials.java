@@ -1,6 +1,8 @@
 package io.sessionservice.http;
 
 import io.sessionservice.core.Digests;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import java.security.MessageDigest;
 import java.util.List;
 
@@ -25,7 +27,7 @@ public final class Credentials {
     public void check(String presented) {
         if (!accepts(presented)) {
             throw new ApiException(401, presented == null
-                    ? ErrorResponses.headerMissing(StateResource.KEY_HEADER) : "Invalid " + StateResource.KEY_HEADER);
+                    ? ErrorResponses.headerMissing(Headers.KEY) : "Invalid " + Headers.KEY);
         }
     }
 

@@ -5,7 +5,8 @@ import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.TokenConflictException;
-import jakarta.servlet.ServletContext;
+import io.sessionservice.protocol.ErrorResponses;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +30,20 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
+    private final ServiceRuntime runtime;
     @Context
     private ResourceInfo resource;
     @Context
-    private ServletContext context;
-    @Context
     private UriInfo uri;
 
-    /** The paths of the user-session API: every error there is {"success":false,…}, even before routing. */
-    private static final Set<String> USER_API_PATHS = Set.of("create", "session", "sessions", "verify");
+    @Inject
+    public ErrorMapper(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @Override
     public Response toResponse(Throwable e) {
-        boolean user = resource != null && resource.getResourceClass() == UserSessionResource.class
-                || uri != null && isUserApiPath(uri.getPath());
+        boolean user = ErrorDialect.isUser(resource, uri == null ? null : uri.getPath());
         if (e instanceof ApiException api) {
             return response(api.status(), api.getMessage(), user);
         }
@@ -61,10 +61,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (e instanceof StoreUnavailableException) {
             LOG.warn("Session store unavailable: {}", e.getMessage());
-            ServiceRuntime runtime = context == null ? null : ServiceRuntime.from(context);
-            if (runtime != null) {
-                runtime.metrics().counter("session_store_errors").increment();
-            }
+            runtime.metrics().counter("session_store_errors").increment();
             return response(503, ErrorResponses.STORE_UNAVAILABLE, user);
         }
         if (e instanceof NotFoundException) {
@@ -81,17 +78,6 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         LOG.error("Unexpected failure ({})", e.getClass().getName(), e);
         return response(500, "Internal error", user);
-    }
-
-    /**
-     * Whether a request path (relative to the application, as {@link UriInfo#getPath()} gives it) is one of the
-     * user-session API's: errors met before a resource method is chosen (405, 406, a malformed header) use its
-     * dialect there too.
-     */
-    static boolean isUserApiPath(String path) {
-        String p = path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
-        // Jersey serves "sessions/" as "sessions"
-        return USER_API_PATHS.contains(p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
     }
 
     /** An error answer in the state dialect, or the user-session one ({@code userDialect}). */

@@ -20,7 +20,7 @@ public class MalformedHeaderFilter implements ContainerRequestFilter {
             request.getAcceptableMediaTypes();
         } catch (RuntimeException e) {
             request.abortWith(ErrorMapper.response(400, "Malformed Accept header",
-                    ErrorMapper.isUserApiPath(request.getUriInfo().getPath())));
+                    ErrorDialect.isUserApiPath(request.getUriInfo().getPath())));
         }
     }
 }

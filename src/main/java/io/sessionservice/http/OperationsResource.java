@@ -2,11 +2,10 @@ package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessionservice.core.StoreUnavailableException;
-import jakarta.servlet.ServletContext;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -15,14 +14,17 @@ import java.io.InputStream;
 @Path("/")
 public class OperationsResource {
 
-    @Context
-    private ServletContext context;
+    private final ServiceRuntime runtime;
+
+    @Inject
+    public OperationsResource(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @GET
     @Path("health")
     @Produces(MediaType.APPLICATION_JSON)
     public Response health() {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         var body = JsonNodeFactory.instance.objectNode();
         try {
             runtime.store().ping();
@@ -38,7 +40,7 @@ public class OperationsResource {
     @Path("metrics")
     @Produces("text/plain; version=0.0.4; charset=utf-8")
     public String metrics() {
-        return ServiceRuntime.from(context).metrics().scrape();
+        return runtime.metrics().scrape();
     }
 
     @GET

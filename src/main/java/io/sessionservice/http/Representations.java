@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
-import io.sessionservice.core.SessionService;
 import io.sessionservice.core.Timestamps;
+import io.sessionservice.protocol.StateFields;
 
 /** How each dialect shows a session. */
 final class Representations {
@@ -18,17 +18,17 @@ final class Representations {
     /** State API: the data fields, then xSessionToken, Expires, Ttl. */
     static ObjectNode state(Session s) {
         ObjectNode body = s.data().deepCopy();
-        body.put(SessionService.TOKEN_FIELD, s.token());
-        body.put("Expires", Timestamps.format(s.expiresAt()));
-        body.put("Ttl", s.ttlSeconds());
+        body.put(StateFields.TOKEN, s.token());
+        body.put(StateFields.EXPIRES, Timestamps.format(s.expiresAt()));
+        body.put(StateFields.TTL, s.ttlSeconds());
         return body;
     }
 
     static ObjectNode validation(Session s) {
         return NODES.objectNode()
-                .put("IsValid", true)
-                .put("Expires", Timestamps.format(s.expiresAt()))
-                .put("Ttl", s.ttlSeconds());
+                .put(StateFields.IS_VALID, true)
+                .put(StateFields.EXPIRES, Timestamps.format(s.expiresAt()))
+                .put(StateFields.TTL, s.ttlSeconds());
     }
 
     /** User-session API: {user_id, token, ttl, created_at, expired_at}. */

@@ -1,7 +1,7 @@
 package io.sessionservice.http;
 
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.ServletContext;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -16,10 +16,14 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
 
     private static final String START = RequestMetrics.class.getName() + ".start";
 
+    private final ServiceRuntime runtime;
     @Context
     private ResourceInfo resource;
-    @Context
-    private ServletContext context;
+
+    @Inject
+    public RequestMetrics(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -29,8 +33,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object start = request.getProperty(START);
-        ServiceRuntime runtime = ServiceRuntime.from(context);
-        if (!(start instanceof Long startNanos) || runtime == null) {
+        if (!(start instanceof Long startNanos)) {
             return;
         }
         String operation = resource == null || resource.getResourceMethod() == null

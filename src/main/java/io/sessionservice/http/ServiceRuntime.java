@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionService;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.protocol.StateFields;
 import io.sessionservice.store.SessionStores;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
@@ -25,7 +26,7 @@ public final class ServiceRuntime implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
-                config.limits());
+                config.limits(), StateFields.SERVER_MANAGED);
         this.credentials = new Credentials(config.keys());
         this.bodies = new JsonBodies(config.maxBodyBytes());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

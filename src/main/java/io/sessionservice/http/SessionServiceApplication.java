@@ -11,6 +11,7 @@ import org.glassfish.jersey.server.ServerProperties;
 public class SessionServiceApplication extends ResourceConfig {
 
     public SessionServiceApplication() {
+        register(new ServiceBinder());
         register(StateResource.class);
         register(UserSessionResource.class);
         register(OperationsResource.class);

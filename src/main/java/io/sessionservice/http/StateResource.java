@@ -3,7 +3,10 @@ package io.sessionservice.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
-import jakarta.servlet.ServletContext;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
+import io.sessionservice.protocol.StateFields;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,68 +27,66 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class StateResource {
 
-    static final String TOKEN_HEADER = "x-session-token";
-    static final String KEY_HEADER = "x-key";
-
-    @Context
-    private ServletContext context;
+    private final ServiceRuntime runtime;
     @Context
     private HttpHeaders headers;
 
+    @Inject
+    public StateResource(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @POST
-    public Response create(@HeaderParam(KEY_HEADER) String key, @HeaderParam("x-ttl") String ttl, InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
+    public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl, InputStream body) {
         runtime.credentials().check(key);
         var data = runtime.bodies().optionalObject(headers, body);
         Session s = runtime.sessions().createStateSession(
-                data == null ? JsonNodeFactory.instance.objectNode() : data, ttl);
+                data == null ? JsonNodeFactory.instance.objectNode() : data, TtlHeader.seconds(ttl));
         return ok(Representations.state(s));
     }
 
     @GET
-    public Response get(@HeaderParam(TOKEN_HEADER) String token) {
-        Session s = live(token, ServiceRuntime.from(context).sessions().get(requireToken(token)));
+    public Response get(@HeaderParam(Headers.SESSION_TOKEN) String token) {
+        Session s = live(token, runtime.sessions().get(requireToken(token)));
         return ok(Representations.state(s));
     }
 
     @GET
     @Path("validate")
-    public Response validate(@HeaderParam(TOKEN_HEADER) String token,
-                             @HeaderParam("x-include-session") String includeSession) {
-        Session s = live(token, ServiceRuntime.from(context).sessions().validate(requireToken(token)));
+    public Response validate(@HeaderParam(Headers.SESSION_TOKEN) String token,
+                             @HeaderParam(Headers.INCLUDE_SESSION) String includeSession) {
+        Session s = live(token, runtime.sessions().validate(requireToken(token)));
         ObjectNode body = Representations.validation(s);
         if ("true".equalsIgnoreCase(includeSession)) {
             // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner).
-            body.set("Session", s.data().deepCopy());
+            body.set(StateFields.SESSION, s.data().deepCopy());
         }
         return ok(body);
     }
 
     @PUT
-    public Response replace(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+    public Response replace(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                             InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
-        boolean keyed = keyed(runtime, key);
+        boolean keyed = keyed(key);
         var data = runtime.bodies().requiredObject(headers, body);
         return ok(Representations.state(live(token, runtime.sessions().replace(token, data, keyed))));
     }
 
     @PATCH
-    public Response patch(@HeaderParam(TOKEN_HEADER) String token, @HeaderParam(KEY_HEADER) String key,
+    public Response patch(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
                           InputStream body) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         requireToken(token);
-        boolean keyed = keyed(runtime, key);
+        boolean keyed = keyed(key);
         var fields = runtime.bodies().requiredObject(headers, body);
         return ok(Representations.state(live(token, runtime.sessions().patch(token, fields, keyed))));
     }
 
     @DELETE
-    public Response delete(@HeaderParam(TOKEN_HEADER) String token) {
-        boolean deleted = ServiceRuntime.from(context).sessions().delete(requireToken(token));
+    public Response delete(@HeaderParam(Headers.SESSION_TOKEN) String token) {
+        boolean deleted = runtime.sessions().delete(requireToken(token));
         return Response.status(deleted ? 200 : 404)
-                .entity(JsonNodeFactory.instance.objectNode().put("Deleted", deleted))
+                .entity(JsonNodeFactory.instance.objectNode().put(StateFields.DELETED, deleted))
                 .build();
     }
 
@@ -93,7 +94,7 @@ public class StateResource {
      * Whether a write comes from a trusted backend, which may move the session's owner: it carries a
      * valid x-key. A wrong x-key is refused (401) rather than silently treated as token-only.
      */
-    private static boolean keyed(ServiceRuntime runtime, String key) {
+    private boolean keyed(String key) {
         if (key == null) {
             return false;
         }
@@ -103,7 +104,7 @@ public class StateResource {
 
     private static String requireToken(String token) {
         if (token == null || token.isEmpty()) {
-            throw new ApiException(401, ErrorResponses.headerMissing(TOKEN_HEADER));
+            throw new ApiException(401, ErrorResponses.headerMissing(Headers.SESSION_TOKEN));
         }
         return token;
     }

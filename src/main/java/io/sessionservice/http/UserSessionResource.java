@@ -12,7 +12,8 @@ import io.sessionservice.core.Timestamps;
 import io.sessionservice.core.TtlParser;
 import io.sessionservice.core.UserSessionPage;
 import io.sessionservice.core.UserSessionRequest;
-import jakarta.servlet.ServletContext;
+import io.sessionservice.protocol.Headers;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -31,18 +32,23 @@ import java.time.Instant;
  * The user-session API (seed 000): absolute sessions handed out by user id. Bodies are
  * {"success":bool,"message":…}; errors take that shape too (see {@link ErrorMapper}).
  */
+@UserDialect
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSessionResource {
 
-    @Context
-    private ServletContext context;
+    private final ServiceRuntime runtime;
     @Context
     private HttpHeaders headers;
 
+    @Inject
+    public UserSessionResource(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @POST
     @Path("create")
-    public Response createUserSession(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+    public Response createUserSession(@HeaderParam(Headers.KEY) String key, InputStream body) {
         ServiceRuntime runtime = authorized(key);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         var request = new UserSessionRequest(
@@ -54,7 +60,7 @@ public class UserSessionResource {
 
     @GET
     @Path("session")
-    public Response latestSession(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response latestSession(@HeaderParam(Headers.KEY) String key,
                                   @QueryParam("user_id") String userId) {
         Session s = authorized(key).sessions().latestSession(requireUserId(userId))
                 .orElseThrow(() -> new ApiException(404, "No live session for this user_id"));
@@ -63,7 +69,7 @@ public class UserSessionResource {
 
     @GET
     @Path("sessions")
-    public Response listSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response listSessions(@HeaderParam(Headers.KEY) String key,
                                  @QueryParam("user_id") String userId,
                                  @QueryParam("limit") String limit,
                                  @QueryParam("cursor") String cursor) {
@@ -91,7 +97,7 @@ public class UserSessionResource {
 
     @DELETE
     @Path("sessions")
-    public Response endSessions(@HeaderParam(StateResource.KEY_HEADER) String key,
+    public Response endSessions(@HeaderParam(Headers.KEY) String key,
                                 @QueryParam("user_id") String userId) {
         int ended = authorized(key).sessions().endSessionsOf(requireUserId(userId));
         return ok(IntNode.valueOf(ended));
@@ -99,7 +105,7 @@ public class UserSessionResource {
 
     @POST
     @Path("verify")
-    public Response verify(@HeaderParam(StateResource.KEY_HEADER) String key, InputStream body) {
+    public Response verify(@HeaderParam(Headers.KEY) String key, InputStream body) {
         ServiceRuntime runtime = authorized(key);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         String userId = string(json, "user_id");
@@ -112,7 +118,6 @@ public class UserSessionResource {
     }
 
     private ServiceRuntime authorized(String key) {
-        ServiceRuntime runtime = ServiceRuntime.from(context);
         if (runtime.config().userApiRequiresKey()) {
             runtime.credentials().check(key);
         }

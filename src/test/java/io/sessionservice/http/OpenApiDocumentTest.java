@@ -13,6 +13,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.sessionservice.protocol.ErrorResponses;
+import io.sessionservice.protocol.Headers;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -76,7 +78,7 @@ class OpenApiDocumentTest {
     @BeforeAll
     static void load() throws IOException {
         // Exactly what GET /openapi.yaml serves.
-        try (InputStream in = new OperationsResource().openApi()) {
+        try (InputStream in = new OperationsResource(null).openApi()) {
             assertNotNull(in, "openapi.yaml is on the classpath");
             doc = new ObjectMapper(new YAMLFactory()).readTree(in);
         }
@@ -330,10 +332,10 @@ class OpenApiDocumentTest {
         JsonNode schemes = doc.path("components").path("securitySchemes");
         assertEquals("apiKey", schemes.path("xKey").path("type").asText());
         assertEquals("header", schemes.path("xKey").path("in").asText());
-        assertEquals(StateResource.KEY_HEADER, schemes.path("xKey").path("name").asText());
+        assertEquals(Headers.KEY, schemes.path("xKey").path("name").asText());
         assertEquals("apiKey", schemes.path("sessionToken").path("type").asText());
         assertEquals("header", schemes.path("sessionToken").path("in").asText());
-        assertEquals(StateResource.TOKEN_HEADER, schemes.path("sessionToken").path("name").asText());
+        assertEquals(Headers.SESSION_TOKEN, schemes.path("sessionToken").path("name").asText());
         for (Endpoint e : endpoints) {
             for (JsonNode requirement : security(e)) {
                 requirement.fieldNames().forEachRemaining(name ->
@@ -345,8 +347,8 @@ class OpenApiDocumentTest {
     /** Each operation's security scheme is the header the resource method actually reads. */
     @Test
     void securitySchemesMatchTheHeadersTheCodeReads() {
-        Map<String, String> schemeHeader = Map.of("xKey", StateResource.KEY_HEADER,
-                "sessionToken", StateResource.TOKEN_HEADER);
+        Map<String, String> schemeHeader = Map.of("xKey", Headers.KEY,
+                "sessionToken", Headers.SESSION_TOKEN);
         for (Endpoint e : endpoints) {
             Set<String> read = headersRead(e);
             for (JsonNode requirement : security(e)) {

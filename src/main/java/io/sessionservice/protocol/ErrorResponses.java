@@ -1,4 +1,4 @@
-package io.sessionservice.http;
+package io.sessionservice.protocol;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Error bodies and messages of the two dialects, shared by the service and {@code SessionAuthFilter}:
  * {@code {"code","message"}} and {@code {"success":false,"message"}}. Jackson only, no JAX-RS, so the
- * filter can use it in webapps that have no JAX-RS ({@link ErrorMapper} turns these into responses).
+ * filter can use it in webapps that have no JAX-RS (the service's {@code http.ErrorMapper} turns these into responses).
  */
 public final class ErrorResponses {
 
