@@ -1,12 +1,14 @@
 package io.sessionservice.store;
 
+import static io.sessionservice.testing.TestSessions.newUser;
+import static io.sessionservice.testing.TestSessions.parse;
+import static io.sessionservice.testing.TestSessions.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.DataSize;
-import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.PageStart;
@@ -20,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -254,21 +255,5 @@ public interface SessionBoundsContract {
         assertEquals(s.data(), now.data());
         assertEquals(s.userId(), now.userId());
         assertEquals(s.expiresAt(), now.expiresAt(), "a refused write does not slide the session either");
-    }
-
-    private static String newUser() {
-        return "user-" + UUID.randomUUID();
-    }
-
-    private static ObjectNode parse(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static List<String> tokens(List<Session> sessions) {
-        return sessions.stream().map(Session::token).toList();
     }
 }

@@ -1,5 +1,8 @@
 package io.sessionservice.store.mongo;
 
+import static io.sessionservice.testing.TestSessions.newUser;
+import static io.sessionservice.testing.TestSessions.parse;
+import static io.sessionservice.testing.TestSessions.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.sessionservice.core.DataSize;
-import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.PageStart;
@@ -21,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -214,21 +215,5 @@ interface MongoBoundsTests {
             data.put(Session.ACCOUNT_ID, owner);
         }
         return data;
-    }
-
-    private static String newUser() {
-        return "user-" + UUID.randomUUID();
-    }
-
-    private static ObjectNode parse(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static List<String> tokens(List<Session> sessions) {
-        return sessions.stream().map(Session::token).toList();
     }
 }
