@@ -194,7 +194,14 @@ public final class SessionService {
                 ? request.ttlSeconds()
                 : Math.max(1, secondsRoundingUp(Duration.between(createdAt, expiresAt)));
         ObjectNode data = JsonNodeFactory.instance.objectNode().put(Session.ACCOUNT_ID, request.userId());
-        return insert(request.token(), data, createdAt, expiresAt, ttl, false);
+        Session created = insert(request.token(), data, createdAt, expiresAt, ttl, false);
+        if (createdAt.isBefore(now) && store.find(created.token(), false).isEmpty()) {
+            // Backdated behind every session of a user at the cap: the cap ended it at once. One
+            // extra read, paid only by creates that name a past created_at.
+            throw new ConflictException("user_id already holds maxSessionsPerUser (" + limits.maxSessionsPerUser()
+                    + ") sessions created after created_at; nothing was created");
+        }
+        return created;
     }
 
     /** GET /session: the user's live session created last (one indexed read, whatever their count). */

@@ -1,8 +1,8 @@
 package io.sessionservice.core;
 
 /** A client-supplied token already names a live session: a 409. */
-public class TokenConflictException extends RuntimeException {
+public class TokenConflictException extends ConflictException {
     public TokenConflictException() {
-        super("A live session already has this token", null, false, false);
+        super("A live session already has this token");
     }
 }

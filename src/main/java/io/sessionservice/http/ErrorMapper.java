@@ -4,7 +4,7 @@ import io.sessionservice.core.InvalidRequestException;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
-import io.sessionservice.core.TokenConflictException;
+import io.sessionservice.core.ConflictException;
 import io.sessionservice.protocol.ErrorResponses;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
@@ -56,7 +56,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof SessionTooLargeException) {
             return response(413, e.getMessage(), user);
         }
-        if (e instanceof TokenConflictException) {
+        if (e instanceof ConflictException) {
             return response(409, e.getMessage(), user);
         }
         if (e instanceof StoreUnavailableException) {

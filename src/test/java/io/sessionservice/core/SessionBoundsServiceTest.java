@@ -86,6 +86,22 @@ class SessionBoundsServiceTest {
     }
 
     @Test
+    void aCreateThatTheCapWouldEndAtOnceIsAConflict() {
+        List<Session> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(service.createUserSession(new UserSessionRequest("u", null, 600L, null, null)));
+        }
+        var backdated = new UserSessionRequest("u", null, 600L, clock.instant().minusSeconds(60), null);
+        assertThrows(ConflictException.class, () -> service.createUserSession(backdated));
+        made.forEach(s -> assertTrue(service.validate(s.token()).isPresent()));
+        // backdated, but not behind every session of the user: kept, and the oldest goes
+        clock.advanceSeconds(120);
+        var recent = new UserSessionRequest("u", null, 600L, clock.instant().minusSeconds(60), null);
+        Session kept = service.createUserSession(recent);
+        assertTrue(service.validate(kept.token()).isPresent());
+    }
+
+    @Test
     void pagesWalkEverySessionOnceNewestFirst() {
         SessionService roomy = new SessionService(store, clock, 3600, 86_400, new SessionLimits(1000, 50));
         List<String> expected = new ArrayList<>();

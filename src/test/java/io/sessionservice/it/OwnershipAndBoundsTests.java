@@ -247,6 +247,24 @@ interface OwnershipAndBoundsTests extends HttpApiFixture {
         assertEquals(MAX_SESSIONS_PER_USER, userSuccess(list(user)).size());
     }
 
+    @Test
+    default void aCreateBackdatedBehindAFullUserIs409AndEndsNothing() {
+        String user = uniqueUser();
+        Instant now = now();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < MAX_SESSIONS_PER_USER; i++) {
+            tokens.add(newUserSession(json("user_id", user, "ttl", "1h",
+                    "created_at", ISO.format(now.minus(Duration.ofMinutes(i))))).get("token").asText());
+        }
+        // Older than every session the user holds: the cap would end it at once, so it is refused.
+        var reply = createUser(json("user_id", user, "ttl", "3h",
+                "created_at", ISO.format(now.minus(Duration.ofHours(2)))));
+        assertEquals(409, reply.status(), reply.body());
+        assertEquals(false, reply.json().get("success").asBoolean());
+        assertEquals(MAX_SESSIONS_PER_USER, userSuccess(list(user)).size());
+        tokens.forEach(t -> ok(validate(t)));
+    }
+
     // ================================================================== paging of GET /sessions
 
     @Test
