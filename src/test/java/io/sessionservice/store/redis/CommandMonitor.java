@@ -46,20 +46,15 @@ final class CommandMonitor implements AutoCloseable {
 
     /** The names (upper case) of the commands clients sent to any node while {@code action} ran. */
     List<String> commandsDuring(Runnable action) {
-        try {
-            for (Node node : nodes) {
-                readUntilMarker(node, mark(node), Set.of());
+        List<String> commands = new ArrayList<>();
+        for (String line : linesDuring(action, false)) {
+            int start = line.indexOf('"') + 1;
+            String name = line.substring(start, line.indexOf('"', start)).toUpperCase();
+            if (!HOUSEKEEPING.contains(name)) {
+                commands.add(name);
             }
-            action.run();
-            List<String> commands = new ArrayList<>();
-            for (Node node : nodes) {
-                String marker = mark(node);
-                commands.addAll(readUntilMarker(node, marker, clients(node.port())));
-            }
-            return commands;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return commands;
     }
 
     /**
@@ -67,25 +62,34 @@ final class CommandMonitor implements AutoCloseable {
      * {@code action} ran, whether these clients sent them or their scripts ran them ({@code lua}).
      */
     List<String> commandsOnKeysDuring(Runnable action, String keyPrefix) {
+        List<String> commands = new ArrayList<>();
+        for (String line : linesDuring(action, true)) {
+            // "NAME" "key" ...: the first argument is the key of every command counted here
+            String[] quoted = line.split("\"", 5);
+            if (quoted.length >= 4 && quoted[3].startsWith(keyPrefix)) {
+                commands.add(quoted[1].toUpperCase());
+            }
+        }
+        return commands;
+    }
+
+    /** The MONITOR lines of these clients (and of scripts, with {@code withScripts}) while {@code action} ran. */
+    private List<String> linesDuring(Runnable action, boolean withScripts) {
         try {
             for (Node node : nodes) {
-                readUntilMarker(node, mark(node), Set.of());
+                readLinesUntilMarker(node, mark(node), Set.of());
             }
             action.run();
-            List<String> commands = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
             for (Node node : nodes) {
                 String marker = mark(node);
                 Set<String> sources = new HashSet<>(clients(node.port()));
-                sources.add("lua");
-                for (String line : readLinesUntilMarker(node, marker, sources)) {
-                    // "NAME" "key" ...: the first argument is the key of every command counted here
-                    String[] quoted = line.split("\"", 5);
-                    if (quoted.length >= 4 && quoted[3].startsWith(keyPrefix)) {
-                        commands.add(quoted[1].toUpperCase());
-                    }
+                if (withScripts) {
+                    sources.add("lua");
                 }
+                lines.addAll(readLinesUntilMarker(node, marker, sources));
             }
-            return commands;
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -119,18 +123,6 @@ final class CommandMonitor implements AutoCloseable {
             }
         }
         return addresses;
-    }
-
-    private static List<String> readUntilMarker(Node node, String marker, Set<String> from) throws IOException {
-        List<String> commands = new ArrayList<>();
-        for (String line : readLinesUntilMarker(node, marker, from)) {
-            int start = line.indexOf('"') + 1;
-            String name = line.substring(start, line.indexOf('"', start)).toUpperCase();
-            if (!HOUSEKEEPING.contains(name)) {
-                commands.add(name);
-            }
-        }
-        return commands;
     }
 
     /** The lines from the given sources up to the marker, each from its first quote on. */
