@@ -41,6 +41,7 @@ public final class ConfigLoader {
     private static final Map<String, String> OVERRIDES = Map.ofEntries(
             Map.entry("SESSION_STORE", "repository.type"),
             Map.entry("SESSION_EXPIRY_SEC", "sessionExpirySec"),
+            Map.entry("SESSION_TOUCH_RESOLUTION_SEC", "touchResolutionSec"),
             Map.entry("REDIS_URL", "repository.redis.url"),
             Map.entry("REDIS_CLUSTER_NODES", "repository.redis.clusterNodes"),
             Map.entry("MONGODB_URI", "repository.mongodb.uri"),

@@ -3,6 +3,7 @@ package io.sessionservice.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.SessionLimits;
+import io.sessionservice.core.TouchResolution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,15 @@ import java.util.List;
  */
 public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
                             int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
-                            SessionLimits limits) {
+                            SessionLimits limits, TouchResolution touchResolution) {
+
+    /** A config with the default touch resolution. */
+    public ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
+                         int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
+                         SessionLimits limits) {
+        this(sessionExpirySec, maxTtlSec, keys, userApiRequiresKey, maxBodyBytes, storeType, storeTimeout, repository,
+                limits, TouchResolution.DEFAULT);
+    }
 
     /** A config with the default session limits. */
     public ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
@@ -48,9 +57,13 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         if (maxPerUser > 1_000_000) {
             throw new ConfigException("maxSessionsPerUser is too large (at most 1000000)");
         }
+        long touchResolution = nonNegativeLong(root, "touchResolutionSec", TouchResolution.DEFAULT_SECONDS);
+        if (touchResolution > TouchResolution.MAX_SECONDS) {
+            throw new ConfigException("touchResolutionSec is too large (at most " + TouchResolution.MAX_SECONDS + ")");
+        }
         return new ServiceConfig(expiry, maxTtl, keys(root.path("credentials")), requireKey, (int) maxBody,
                 type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository,
-                new SessionLimits(maxSessionBytes, (int) maxPerUser));
+                new SessionLimits(maxSessionBytes, (int) maxPerUser), TouchResolution.ofSeconds(touchResolution));
     }
 
     /** The memory store's cap on sessions held, {@code repository.memory.maxSessions}. */
@@ -90,6 +103,12 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
             }
         }
         return List.copyOf(keys);
+    }
+
+    private static long nonNegativeLong(JsonNode node, String field, long fallback) {
+        JsonNode v = node.get(field);
+        boolean zero = v != null && (v.isIntegralNumber() ? v.asLong() == 0 : v.isTextual() && v.textValue().trim().equals("0"));
+        return zero ? 0 : positiveLong(node, field, fallback);
     }
 
     private static long positiveLong(JsonNode node, String field, long fallback) {

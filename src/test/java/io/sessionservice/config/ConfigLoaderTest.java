@@ -273,6 +273,27 @@ class ConfigLoaderTest {
         assertEquals("memory", c.storeType());
     }
 
+    @Test
+    void touchResolutionDefaultsTo60SecondsAndTakesZeroFromFileOrEnvironment() throws IOException {
+        String none = file("t0.json", "{}").toString();
+        assertEquals(60_000, ConfigLoader.load(none, NO_ENV, null).touchResolution().maxMillis());
+        String zero = file("t1.json", "{\"touchResolutionSec\": 0}").toString();
+        assertEquals(0, ConfigLoader.load(zero, NO_ENV, null).touchResolution().maxMillis());
+        assertEquals(5_000, ConfigLoader.load(zero, env("SESSION_TOUCH_RESOLUTION_SEC", "5"), null)
+                .touchResolution().maxMillis());
+        assertEquals(0, ConfigLoader.load(none, env("SESSION_TOUCH_RESOLUTION_SEC", "0"), null)
+                .touchResolution().maxMillis());
+    }
+
+    @Test
+    void touchResolutionOutsideZeroToAnHourIsRefused() throws IOException {
+        for (String value : List.of("-1", "3601", "1.5", "\"abc\"")) {
+            String f = file("tr.json", "{\"touchResolutionSec\": " + value + "}").toString();
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, NO_ENV, null), value);
+            assertTrue(e.getMessage().contains("touchResolutionSec"), e.getMessage());
+        }
+    }
+
     // ---- refused configurations ----
 
     @Test
