@@ -46,6 +46,15 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
         return touch && sliding ? now.plusSeconds(ttlSeconds) : expiresAt;
     }
 
+    /**
+     * The new expiry of a read or write at {@code now} under a touch resolution: slid to now + ttl
+     * only when that moves it by more than the resolution, else unchanged (nothing to write).
+     */
+    public Instant expiryAfterAccess(Instant now, boolean touch, TouchResolution resolution) {
+        return touch && sliding && resolution.mustWrite(expiresAt.toEpochMilli(), ttlSeconds * 1000, now.toEpochMilli())
+                ? now.plusSeconds(ttlSeconds) : expiresAt;
+    }
+
     /** The user id that a data object implies: its AccountId when that is a string. */
     public static String userIdOf(ObjectNode data) {
         var accountId = data.get(ACCOUNT_ID);

@@ -6,6 +6,7 @@ import io.sessionservice.config.MongoSettings;
 import io.sessionservice.config.RedisSettings;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.couchbase.CouchbaseSessionStore;
 import io.sessionservice.store.couchbase.CouchbaseStores;
 import io.sessionservice.store.memory.MemorySessionStore;
@@ -18,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Opens the store that {@code repository.type} (or {@code SESSION_STORE}) names: the one place that
- * turns configuration into a store. Each store is handed a ready client (or connector), its options
- * and the clock; none of them reads configuration.
+ * turns configuration into a store. Each store is handed a ready client (or connector), its options,
+ * the touch resolution ({@code touchResolutionSec}) and the clock; none of them reads configuration.
  *
  * <p>No driver class is named here: each store's construction lives in its package's {@code *Stores}
  * class, which the JVM loads only when that store is chosen. So SessionAuthFilter runs on
@@ -31,28 +32,43 @@ public final class SessionStores {
     }
 
     public static SessionStore open(ServiceConfig config, Clock clock) {
+        TouchResolution touch = config.touchResolution();
         return switch (config.storeType()) {
             case "memory" -> new MemorySessionStore(clock,
-                    config.memoryMaxSessions(MemorySessionStore.DEFAULT_MAX_SESSIONS));
-            case "mongodb" -> withDriver("mongodb", "com.mongodb.client.MongoClient", () -> mongo(config.mongo(), clock));
-            case "redis" -> withDriver("redis", "redis.clients.jedis.UnifiedJedis", () -> redis(config.redis(), clock));
+                    config.memoryMaxSessions(MemorySessionStore.DEFAULT_MAX_SESSIONS), touch);
+            case "mongodb" -> withDriver("mongodb", "com.mongodb.client.MongoClient",
+                    () -> mongo(config.mongo(), touch, clock));
+            case "redis" -> withDriver("redis", "redis.clients.jedis.UnifiedJedis",
+                    () -> redis(config.redis(), touch, clock));
             case "couchbase" -> withDriver("couchbase", "com.couchbase.client.java.Cluster",
-                    () -> couchbase(config.couchbase(), clock));
+                    () -> couchbase(config.couchbase(), touch, clock));
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
                     + "': set repository.type or SESSION_STORE to memory, redis, mongodb or couchbase");
         };
     }
 
+    public static MongoSessionStore mongo(MongoSettings settings, TouchResolution touch, Clock clock) {
+        return MongoStores.open(settings, touch, clock);
+    }
+
     public static MongoSessionStore mongo(MongoSettings settings, Clock clock) {
-        return MongoStores.open(settings, clock);
+        return mongo(settings, TouchResolution.DEFAULT, clock);
+    }
+
+    public static RedisSessionStore redis(RedisSettings settings, TouchResolution touch, Clock clock) {
+        return RedisStores.open(settings, touch, clock);
     }
 
     public static RedisSessionStore redis(RedisSettings settings, Clock clock) {
-        return RedisStores.open(settings, clock);
+        return redis(settings, TouchResolution.DEFAULT, clock);
+    }
+
+    public static CouchbaseSessionStore couchbase(CouchbaseSettings settings, TouchResolution touch, Clock clock) {
+        return CouchbaseStores.open(settings, touch, clock);
     }
 
     public static CouchbaseSessionStore couchbase(CouchbaseSettings settings, Clock clock) {
-        return CouchbaseStores.open(settings, clock);
+        return couchbase(settings, TouchResolution.DEFAULT, clock);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.core.TouchResolution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +39,13 @@ public abstract class SessionStoreContract implements SessionBoundsContract {
     protected final TestClock clock = new TestClock();
     protected SessionStore store;
 
-    /** Opens the store under test with this clock. */
-    protected abstract SessionStore openStore(TestClock clock) throws Exception;
+    /** Opens the store under test with this clock and touch resolution. */
+    protected abstract SessionStore openStore(TestClock clock, TouchResolution touch) throws Exception;
+
+    /** Opens the store under test with this clock and the default touch resolution (60 s, 1% of the ttl). */
+    protected SessionStore openStore(TestClock clock) throws Exception {
+        return openStore(clock, TouchResolution.DEFAULT);
+    }
 
     /** Moves time for the store; stores whose backend keeps its own clock move that too. */
     protected void advance(Duration d) throws Exception {
@@ -208,6 +214,86 @@ public abstract class SessionStoreContract implements SessionBoundsContract {
         assertTrue(store.findByUser(userId).isEmpty());
         assertEquals(0, store.deleteByUser(userId));
         assertTrue(store.find(s.token(), false).isEmpty(), "no operation brought it back");
+    }
+
+    // ---- touch resolution: a touch writes only when it moves the expiry by more than min(R, ttl / 100) ----
+
+    /** The store under test opened with another touch resolution, on the same clock and backend. */
+    protected interface StoreBody {
+        void run(SessionStore store) throws Exception;
+    }
+
+    protected void withResolution(TouchResolution resolution, StoreBody body) throws Exception {
+        try (SessionStore other = openStore(clock, resolution)) {
+            body.run(other);
+        }
+    }
+
+    @Test
+    void aTouchWithinTheResolutionLeavesTheExpiryAndOnePastItSlides() throws Exception {
+        withResolution(TouchResolution.ofSeconds(60), s60 -> {
+            Session s = session(user(), 3600, true); // resolution: min(60 s, 36 s) = 36 s
+            assertTrue(s60.insert(s));
+            advance(Duration.ofSeconds(36));
+            assertEquals(s.expiresAt(), s60.find(s.token(), true).orElseThrow().expiresAt());
+            Session patched = s60.update(s.token(), new Mutation.Patch(json("{\"p\":1}"), Set.of()), true).orElseThrow();
+            assertEquals(s.expiresAt(), patched.expiresAt(), "a write within the resolution keeps the expiry");
+            assertEquals(json("{\"n\":1,\"AccountId\":\"" + s.userId() + "\",\"p\":1}"), patched.data());
+            assertEquals(s.expiresAt(), s60.find(s.token(), false).orElseThrow().expiresAt());
+
+            advance(Duration.ofMillis(1)); // now + ttl is 36.001 s past the expiry
+            Session touched = s60.find(s.token(), true).orElseThrow();
+            assertEquals(clock.instant().plusSeconds(3600), touched.expiresAt());
+            assertEquals(touched.expiresAt(), s60.find(s.token(), false).orElseThrow().expiresAt());
+            assertEquals(patched.data(), touched.data());
+
+            advance(Duration.ofSeconds(37));
+            Session replaced = s60.update(s.token(), new Mutation.Replace(json("{\"r\":2}")), true).orElseThrow();
+            assertEquals(clock.instant().plusSeconds(3600), replaced.expiresAt(), "a write past the resolution slides");
+            assertEquals(replaced.expiresAt(), s60.find(s.token(), false).orElseThrow().expiresAt());
+        });
+    }
+
+    @Test
+    void theResolutionIsAtMostOnePercentOfTheTtl() throws Exception {
+        withResolution(TouchResolution.ofSeconds(60), s60 -> {
+            Session s = session(user(), 100, true); // resolution: min(60 s, 1 s) = 1 s
+            assertTrue(s60.insert(s));
+            advance(Duration.ofSeconds(1));
+            assertEquals(s.expiresAt(), s60.find(s.token(), true).orElseThrow().expiresAt());
+            advance(Duration.ofMillis(1));
+            assertEquals(clock.instant().plusSeconds(100), s60.find(s.token(), true).orElseThrow().expiresAt());
+            assertEquals(clock.instant().plusSeconds(100), s60.find(s.token(), false).orElseThrow().expiresAt());
+        });
+    }
+
+    @Test
+    void resolutionZeroSlidesEveryTouchExactly() throws Exception {
+        withResolution(TouchResolution.EXACT, exact -> {
+            Session s = session(user(), 3600, true);
+            assertTrue(exact.insert(s));
+            advance(Duration.ofMillis(1));
+            assertEquals(clock.instant().plusSeconds(3600), exact.find(s.token(), true).orElseThrow().expiresAt());
+            advance(Duration.ofMillis(1));
+            assertEquals(clock.instant().plusSeconds(3600),
+                    exact.update(s.token(), new Mutation.Patch(json("{\"p\":1}"), Set.of()), true).orElseThrow().expiresAt());
+            assertEquals(clock.instant().plusSeconds(3600), exact.find(s.token(), false).orElseThrow().expiresAt());
+        });
+    }
+
+    @Test
+    void anAbsoluteSessionNeverMovesWhateverTheResolution() throws Exception {
+        for (TouchResolution r : List.of(TouchResolution.EXACT, TouchResolution.ofSeconds(60))) {
+            withResolution(r, other -> {
+                Session s = session(user(), 100, false);
+                assertTrue(other.insert(s));
+                advance(Duration.ofSeconds(50));
+                assertEquals(s.expiresAt(), other.find(s.token(), true).orElseThrow().expiresAt(), "resolution " + r);
+                assertEquals(s.expiresAt(), other.update(s.token(), new Mutation.Patch(json("{\"p\":1}"), Set.of()), true)
+                        .orElseThrow().expiresAt(), "resolution " + r);
+                assertEquals(s.expiresAt(), other.find(s.token(), false).orElseThrow().expiresAt(), "resolution " + r);
+            });
+        }
     }
 
     // ---- update ----

@@ -31,6 +31,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.couchbase.SessionDocument.Stored;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,9 +66,20 @@ public final class CouchbaseSessionStore implements SessionStore {
     private final UserIndex index;
     private final IndexedSessions userSessions;
     private final Runnable onClose;
+    private final TouchResolution touchResolution;
 
-    /** A store on a ready bucket and collection; {@code onClose} ends what opened them (the cluster). */
+    /** A store on a ready bucket and collection with the default touch resolution. */
     public CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose) {
+        this(bucket, collection, clock, timeout, onClose, TouchResolution.DEFAULT);
+    }
+
+    /**
+     * A store on a ready bucket and collection; {@code onClose} ends what opened them (the cluster);
+     * {@code touchResolution}: how far a touch may leave the expiry behind before it writes.
+     */
+    public CouchbaseSessionStore(Bucket bucket, Collection collection, Clock clock, Duration timeout, Runnable onClose,
+                                 TouchResolution touchResolution) {
+        this.touchResolution = touchResolution;
         this.bucket = bucket;
         this.collection = collection;
         this.clock = clock;
@@ -159,7 +171,10 @@ public final class CouchbaseSessionStore implements SessionStore {
         }
     }
 
-    /** KV operations: 1; a touched sliding session 2 (+2 when its index entry must be raised, once per ttl). */
+    /**
+     * KV operations: 1, also for a touch within the resolution; a touch that moves the expiry 2 (+2
+     * when its index entry must be raised, once per ttl).
+     */
     @Override
     public Optional<Session> find(String token, boolean touch) {
         if (!touch) {
@@ -239,15 +254,15 @@ public final class CouchbaseSessionStore implements SessionStore {
             Stored current = read.get();
             // Owner rule and size limit, checked on what was read; the write below requires that read's CAS.
             Session next = mutation == null ? current.session() : mutation.applyTo(current.session());
-            next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
+            next = next.withExpiresAt(next.expiryAfterAccess(now, touch, touchResolution));
             if (mutation == null && next.expiresAt().equals(current.session().expiresAt())) {
-                return Optional.of(next); // an absolute session: a touch changes nothing
+                return Optional.of(next); // absolute, or within the touch resolution: a touch changes nothing
             }
             long indexedUntil = ensureIndexed(current, next);
             try {
                 boolean written = mutation instanceof Mutation.Replace
                         ? replace(current, next, indexedUntil)
-                        : patch(current, next, (Mutation.Patch) mutation, indexedUntil, touch);
+                        : patch(current, next, (Mutation.Patch) mutation, indexedUntil);
                 return written ? Optional.of(next) : Optional.empty();
             } catch (PathNotFoundException e) {
                 throw new Kv.Again(); // the token now names a new incarnation
@@ -259,19 +274,20 @@ public final class CouchbaseSessionStore implements SessionStore {
      * One {@code mutateIn} that requires this incarnation and carries the new expiry. It also
      * requires the CAS that was read whenever its outcome depends on that read: a size limit (checked
      * on the data read), a write naming AccountId (its owner rule, and data and userId staying in
-     * step), a change of the indexed bound, and a touch-free write of a sliding session (so it cannot
-     * undo a concurrent touch's expiry). Concurrent patches of different fields then retry from a
+     * step), a change of the indexed bound, and a write of a sliding session that keeps the expiry it
+     * read (untouched, or touched within the resolution: it cannot undo a concurrent touch's expiry). Concurrent patches of different fields then retry from a
      * fresh read instead of overwriting each other. Only an unlimited patch of other fields (a
      * trusted caller) needs no CAS. Too large for one request: a whole-document replace.
      * @return false when the document is gone
      */
-    private boolean patch(Stored current, Session next, Mutation.Patch patch, long indexedUntil, boolean touch) {
+    private boolean patch(Stored current, Session next, Mutation.Patch patch, long indexedUntil) {
         List<MutateInSpec> specs = SessionDocument.patchSpecs(current, next, patch, indexedUntil);
         if (specs == null) {
             return replace(current, next, indexedUntil);
         }
         var options = mutateInOptions().expiry(Kv.expiry(next.expiresAt()));
-        if ((!touch && next.sliding()) || indexedUntil != current.indexedUntil()
+        boolean keepsReadExpiry = next.expiresAt().equals(current.session().expiresAt());
+        if ((keepsReadExpiry && next.sliding()) || indexedUntil != current.indexedUntil()
                 || patch != null && (patch.maxDataBytes() != Mutation.UNLIMITED || patch.changesUserId())
                 || !Objects.equals(current.session().userId(), next.userId())) {
             options.cas(current.cas());

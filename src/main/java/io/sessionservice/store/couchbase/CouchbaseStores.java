@@ -6,6 +6,7 @@ import com.couchbase.client.java.Bucket;
 import com.couchbase.client.java.Cluster;
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.CouchbaseSettings;
+import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 
 /** Opens the Couchbase store from its settings; SessionStores loads it only when that store is chosen. */
@@ -14,7 +15,7 @@ public final class CouchbaseStores {
     private CouchbaseStores() {
     }
 
-    public static CouchbaseSessionStore open(CouchbaseSettings settings, Clock clock) {
+    public static CouchbaseSessionStore open(CouchbaseSettings settings, TouchResolution touch, Clock clock) {
         Cluster cluster;
         try {
             cluster = CouchbaseSessionStore.cluster(settings.connectionString(),
@@ -24,6 +25,6 @@ public final class CouchbaseStores {
         }
         Bucket bucket = cluster.bucket(settings.bucket());
         return new CouchbaseSessionStore(bucket, bucket.scope(settings.scope()).collection(settings.collection()),
-                clock, settings.timeout(), cluster::disconnect);
+                clock, settings.timeout(), cluster::disconnect, touch);
     }
 }

@@ -10,6 +10,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class MemorySessionStore implements SessionStore {
 
     private final Clock clock;
     private final long maxSessions;
+    private final TouchResolution touchResolution;
     private final ScheduledExecutorService expiryThread;
     private final Cache<String, Session> sessions;
     /** user id -> (created, token), newest first; a hint that reads re-check, kept small by the eviction listener. */
@@ -53,11 +55,17 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     public MemorySessionStore(Clock clock, long maxSessions) {
+        this(clock, maxSessions, TouchResolution.DEFAULT);
+    }
+
+    /** {@code touchResolution}: how far a touch may leave the expiry behind before it writes. */
+    public MemorySessionStore(Clock clock, long maxSessions, TouchResolution touchResolution) {
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be positive");
         }
         this.clock = clock;
         this.maxSessions = maxSessions;
+        this.touchResolution = touchResolution;
         // Our own thread rather than Caffeine's JVM-wide scheduler and the common pool, so that close()
         // leaves nothing behind that pins the webapp's class loader after an undeploy.
         this.expiryThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -103,11 +111,15 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public Optional<Session> find(String token, boolean touch) {
-        if (!touch) {
-            Session s = sessions.getIfPresent(token);
-            return s != null && s.isLiveAt(clock.instant()) ? Optional.of(s) : Optional.empty();
+        Session s = sessions.getIfPresent(token);
+        Instant now = clock.instant();
+        if (s == null || !s.isLiveAt(now)) {
+            return Optional.empty();
         }
-        return change(token, s -> s, true);
+        if (!touch || s.expiryAfterAccess(now, true, touchResolution).equals(s.expiresAt())) {
+            return Optional.of(s); // nothing to write: a plain read, no compute on the entry
+        }
+        return change(token, c -> c, true);
     }
 
     @Override
@@ -234,7 +246,7 @@ public final class MemorySessionStore implements SessionStore {
             }
             // May throw (owner fixed, size limit): Caffeine then leaves the entry as it was.
             Session next = change.apply(current);
-            next = next.withExpiresAt(next.expiryAfterAccess(now, touch));
+            next = next.withExpiresAt(next.expiryAfterAccess(now, touch, touchResolution));
             if (!Objects.equals(current.userId(), next.userId())) {
                 unindex(current, t);
                 index(next, t);

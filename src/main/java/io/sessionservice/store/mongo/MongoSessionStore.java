@@ -36,6 +36,7 @@ import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +85,7 @@ public final class MongoSessionStore implements SessionStore {
     private static final int GUARDED_UPDATE_TRIES = 5;
 
     private final Clock clock;
+    private final TouchResolution touchResolution;
     private final MongoClient client;
     private final MongoDatabase database;
     private final MongoCollection<Document> sessions;
@@ -106,14 +108,25 @@ public final class MongoSessionStore implements SessionStore {
         return builder.applyConnectionString(connection).build();
     }
 
-    /** A store on a client of its own, made from {@code settings}. */
+    /** A store on a client of its own, made from {@code settings}, with the default touch resolution. */
     public MongoSessionStore(MongoClientSettings settings, String databaseName, String collection, Clock clock) {
-        this(MongoClients.create(settings), databaseName, collection, clock);
+        this(settings, databaseName, collection, TouchResolution.DEFAULT, clock);
     }
 
-    /** A store on a ready client, which it closes on {@link #close()}. */
-    public MongoSessionStore(MongoClient client, String databaseName, String collection, Clock clock) {
+    /** A store on a client of its own, made from {@code settings}. */
+    public MongoSessionStore(MongoClientSettings settings, String databaseName, String collection,
+                             TouchResolution touchResolution, Clock clock) {
+        this(MongoClients.create(settings), databaseName, collection, touchResolution, clock);
+    }
+
+    /**
+     * A store on a ready client, which it closes on {@link #close()}; {@code touchResolution}: how far
+     * a touch may leave the expiry behind before it writes.
+     */
+    public MongoSessionStore(MongoClient client, String databaseName, String collection,
+                             TouchResolution touchResolution, Clock clock) {
         this.clock = clock;
+        this.touchResolution = touchResolution;
         this.client = client;
         this.database = client.getDatabase(databaseName);
         this.sessions = database.getCollection(collection);
@@ -172,8 +185,8 @@ public final class MongoSessionStore implements SessionStore {
     public Optional<Session> find(String token, boolean touch) {
         Date now = now();
         if (touch) {
-            return modify("touch", live(token, now),
-                    List.of(MutationPipeline.addFields(new Document(EXPIRES, MutationPipeline.slide(now)))));
+            return modify("touch", live(token, now), List.of(MutationPipeline.addFields(
+                    new Document(EXPIRES, MutationPipeline.slide(now, touchResolution)))));
         }
         return call("find", () -> Optional.ofNullable(sessions.find(live(token, now)).first()))
                 .map(SessionDocuments::toSession);
@@ -182,7 +195,7 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public Optional<Session> update(String token, Mutation mutation, boolean touch) {
         Date now = now();
-        MutationPipeline write = new MutationPipeline(mutation, touch, now);
+        MutationPipeline write = new MutationPipeline(mutation, touch ? touchResolution : null, now);
         if (!touch && MutationPipeline.changesNoData(mutation)) {
             // Nothing to write: a read, with the size rule checked on what it read (as applyTo does).
             Document current = call("find", () -> sessions.find(live(token, now)).first());

@@ -18,6 +18,7 @@ import io.sessionservice.core.Mutation;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionTooLargeException;
+import io.sessionservice.core.TouchResolution;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -50,10 +51,11 @@ final class MutationPipeline {
     private static final String KEPT_ACCOUNT_ID = "_keptAccountId";
 
     private final Mutation mutation;
-    private final boolean touch;
+    /** The touch resolution when the write touches the session; null when it does not. */
+    private final TouchResolution touch;
     private final Date now;
 
-    MutationPipeline(Mutation mutation, boolean touch, Date now) {
+    MutationPipeline(Mutation mutation, TouchResolution touch, Date now) {
         this.mutation = mutation;
         this.touch = touch;
         this.now = now;
@@ -121,8 +123,8 @@ final class MutationPipeline {
                 unset.add(USER);
             }
         }
-        if (touch) {
-            set.append(EXPIRES, slide(now));
+        if (touch != null) {
+            set.append(EXPIRES, slide(now, touch));
         }
         stages.add(addFields(set));
         if (!unset.isEmpty()) {
@@ -247,10 +249,18 @@ final class MutationPipeline {
         return new Document("$gt", List.of(new Document("$strLenBytes", stringPath), 0));
     }
 
-    /** The new expiry of a touched session: now + ttl when sliding, else unchanged. */
-    static Document slide(Date now) {
+    /**
+     * The new expiry of a touched session: now + ttl when sliding and that moves it by more than the
+     * resolution ({@link TouchResolution#mustWrite}: min(max, ttl / 100), i.e. ttl in s × 10 ms),
+     * else unchanged, so the update leaves the document as it was and MongoDB writes nothing.
+     */
+    static Document slide(Date now, TouchResolution resolution) {
         Document nowPlusTtl = new Document("$add", List.of(now, new Document("$multiply", List.of("$" + TTL, 1000L))));
-        return new Document("$cond", List.of("$" + SLIDING, nowPlusTtl, "$" + EXPIRES));
+        Document resolutionMillis = new Document("$min", List.of(resolution.maxMillis(),
+                new Document("$multiply", List.of("$" + TTL, 10L))));
+        Document due = new Document("$gt", List.of(nowPlusTtl,
+                new Document("$add", List.of("$" + EXPIRES, resolutionMillis))));
+        return new Document("$cond", List.of(new Document("$and", List.of("$" + SLIDING, due)), nowPlusTtl, "$" + EXPIRES));
     }
 
     // $addFields rather than its alias $set: both are update-pipeline stages on MongoDB, and the

@@ -4,6 +4,7 @@ import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -35,12 +36,20 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisKeys keys;
     private final Clock clock;
 
-    /** A store on a connection factory: nothing connects before the first operation. */
+    /** A store on a connection factory with the default touch resolution. */
     public RedisSessionStore(RedisConnection connection, Clock clock) {
+        this(connection, TouchResolution.DEFAULT, clock);
+    }
+
+    /**
+     * A store on a connection factory: nothing connects before the first operation.
+     * {@code touchResolution}: how far a touch may leave the expiry behind before it writes.
+     */
+    public RedisSessionStore(RedisConnection connection, TouchResolution touchResolution, Clock clock) {
         this.redis = new RedisCommands(connection.connector());
         this.keys = RedisKeys.under(connection.keyPrefix());
         this.clock = clock;
-        this.script = new SessionScript(redis, keys, clock, !connection.cluster());
+        this.script = new SessionScript(redis, keys, clock, !connection.cluster(), touchResolution);
         this.userIndex = connection.cluster()
                 ? new ClusterUserIndex(redis, keys, script, clock)
                 : new ScriptUserIndex(script, clock);

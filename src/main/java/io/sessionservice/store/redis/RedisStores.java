@@ -1,6 +1,7 @@
 package io.sessionservice.store.redis;
 
 import io.sessionservice.config.RedisSettings;
+import io.sessionservice.core.TouchResolution;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Set;
@@ -21,8 +22,8 @@ public final class RedisStores {
     private RedisStores() {
     }
 
-    public static RedisSessionStore open(RedisSettings settings, Clock clock) {
-        return new RedisSessionStore(connection(settings), clock);
+    public static RedisSessionStore open(RedisSettings settings, TouchResolution touch, Clock clock) {
+        return new RedisSessionStore(connection(settings), touch, clock);
     }
 
     /**

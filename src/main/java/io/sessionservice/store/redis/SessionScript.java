@@ -9,6 +9,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +41,19 @@ final class SessionScript {
     private final RedisKeys keys;
     private final Clock clock;
     private final String scriptIndexPrefix;
+    private final TouchResolution touchResolution;
 
-    /** {@code scriptKeepsIndex}: standalone Redis, where a session and its user's index share one server. */
-    SessionScript(RedisCommands redis, RedisKeys keys, Clock clock, boolean scriptKeepsIndex) {
+    /**
+     * {@code scriptKeepsIndex}: standalone Redis, where a session and its user's index share one server;
+     * {@code touchResolution}: how far a touch may leave the expiry behind before it writes.
+     */
+    SessionScript(RedisCommands redis, RedisKeys keys, Clock clock, boolean scriptKeepsIndex,
+                  TouchResolution touchResolution) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
         this.scriptIndexPrefix = scriptKeepsIndex ? keys.indexPrefix() : "";
+        this.touchResolution = touchResolution;
     }
 
     /** Inserts unless the token is live; {@code bound}: the Cluster index bound ("" standalone). */
@@ -58,16 +65,34 @@ final class SessionScript {
         return Long.valueOf(1).equals(eval(keys.session(s.token()), args));
     }
 
-    /** Reads and slides a live session; null when there is none. */
+    /**
+     * Reads a live session and slides it when that is due; null when there is none. One plain
+     * {@code HGETALL}; only when the expiry must move (by more than the touch resolution, see
+     * {@link TouchResolution#mustWrite}) the script too, which decides again atomically. So a session
+     * touched more often than once per resolution costs what a validate costs.
+     */
     Settled touch(String token) {
-        return settled(eval(keys.session(token), args("touch", token)), Mutation.UNLIMITED);
+        Map<String, String> hash = redis.call(c -> c.hgetAll(keys.session(token)));
+        long now = clock.millis();
+        String exp = hash.get("exp");
+        if (exp == null || Long.parseLong(exp) <= now) {
+            return null;
+        }
+        boolean due = "1".equals(hash.get("sliding"))
+                && touchResolution.mustWrite(Long.parseLong(exp), Long.parseLong(hash.get("ttl")) * 1000, now);
+        return due ? touchByScript(token) : new Settled(hash, null, null);
+    }
+
+    /** The script's touch alone: reads, and slides when due, in one EVALSHA (the write path of {@link #touch}). */
+    Settled touchByScript(String token) {
+        return settled(eval(keys.session(token), args("touch", token, resolution())), Mutation.UNLIMITED);
     }
 
     /** Applies the mutation to a live session; null when there is none; refusals are thrown. */
     Settled update(String token, Mutation mutation, boolean touch) {
         boolean changes = mutation.changesUserId();
         String limit = mutation.maxDataBytes() == Mutation.UNLIMITED ? "" : Long.toString(mutation.maxDataBytes());
-        List<String> args = args("update", token, flag(touch),
+        List<String> args = args("update", token, touch ? resolution() : "",
                 mutation instanceof Mutation.Replace ? "replace" : "patch", flag(changes),
                 changes ? optUser(mutation.newUserId()) : "", flag(mutation.ownerFixed()), limit);
         if (mutation instanceof Mutation.Replace replace) {
@@ -153,6 +178,10 @@ final class SessionScript {
         List<String> args = new ArrayList<>(List.of(op, Long.toString(clock.millis()), scriptIndexPrefix));
         args.addAll(List.of(rest));
         return args;
+    }
+
+    private String resolution() {
+        return Long.toString(touchResolution.maxMillis());
     }
 
     private static String optUser(String userId) {

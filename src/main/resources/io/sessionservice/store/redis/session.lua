@@ -9,7 +9,8 @@
 --
 -- Session hash: meta fields exp (ms), ttl (s), sliding (1/0), created (ms), user (absent: no owner),
 -- seq (last data sequence number), size (the data's DataSize: name bytes + JSON text bytes per field),
--- bound (Cluster: the expiry bound this token has in its user's index); data fields "d:<name>" =
+-- bound (Cluster: the expiry bound this token has in its user's index; standalone: what the index key's
+-- expiry was raised to for this session); data fields "d:<name>" =
 -- "<seq>:<JSON text>". The JSON text is written and read by the service only: this script never
 -- decodes it, and the seq keeps the client's field order.
 -- A user's index: a sorted set of tokens scored by createdAt (ms), so that a user's sessions come
@@ -19,6 +20,8 @@
 -- a member "e:<token>" per token scored by its expiry bound - OFFSET, far below every createdAt (":"
 -- is no token character): an index write drops the tokens whose bound has passed.
 -- Optional user ids travel as "" (none) or "=" .. id, so that "" stays a valid user id.
+-- A touch carries the touch resolution R in ms (touchResolutionSec): a sliding session's expiry moves
+-- to now + ttl only when that moves it by more than min(R, ttl / 100); else nothing about it is written.
 
 local op, now, ixp = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local key = KEYS[1]
@@ -124,12 +127,14 @@ local function indexAddCluster(ik, token, created, bound)
     return redis.call('ZCOUNT', ik, CREATED_MIN, '+inf')
 end
 
--- After a read or a write (wrote) of live session s: slides it when touched, moves it to newUser
--- when changed, sets the key's expiry after any write, keeps the index right.
--- Returns {hint user, hint score, hash}.
+-- After a read or a write (wrote) of live session s: slides it when touched (touch: the resolution in
+-- ms, or false) by more than the resolution, moves it to newUser when changed, sets the key's expiry
+-- after any write, keeps the index right. Returns {hint user, hint score, hash}.
 local function settle(s, token, wrote, touch, changed, newUser)
     local exp, user = s.exp, s.user
-    if touch and s.sliding then exp = now + s.ttl end
+    if touch and s.sliding and now + s.ttl - s.exp > math.min(touch, math.floor(s.ttl / 100)) then
+        exp = now + s.ttl
+    end
     if changed then user = newUser end
     if exp ~= s.exp then redis.call('HSET', key, 'exp', int(exp)) end
     if changed then
@@ -140,12 +145,14 @@ local function settle(s, token, wrote, touch, changed, newUser)
     local hint, score = '', ''
     local moved = changed and user ~= s.user
     if standalone then
+        -- bound: what the index key's expiry was last raised to for this session (never lowered).
+        -- Raised only when the expiry passes it, one ttl ahead for a sliding session: once per ttl.
         if moved and s.user then redis.call('ZREM', ixp .. s.user, token) end
-        if user and moved then
-            redis.call('ZADD', ixp .. user, s.created, token)
-            raiseExpiry(ixp .. user, exp)
-        elseif user and exp ~= s.exp then
-            raiseExpiry(ixp .. user, exp)
+        if user and (moved or exp > s.bound) then
+            local bound = s.sliding and exp + s.ttl or exp
+            if moved then redis.call('ZADD', ixp .. user, s.created, token) end
+            raiseExpiry(ixp .. user, bound)
+            redis.call('HSET', key, 'bound', int(bound))
         end
     elseif user then
         -- The index bound must stay >= expiry. A sliding session's is set 3 ttl ahead and refreshed
@@ -182,27 +189,28 @@ elseif op == 'insert' then
     redis.call('HSET', key, 'exp', exp, 'ttl', ARGV[8], 'sliding', ARGV[9], 'created', ARGV[6],
         'seq', int((#ARGV - 11) / 2), 'size', int(size))
     redis.call('PEXPIREAT', key, exp) -- at once: the key has an expiry whatever happens next
-    if user then
-        redis.call('HSET', key, 'user', user)
-        if not standalone then redis.call('HSET', key, 'bound', ARGV[10]) end
+    local bound = ARGV[10]
+    if standalone then -- the index key's expiry: one ttl past the session's for a sliding one (settle)
+        bound = ARGV[9] == '1' and int(tonumber(exp) + tonumber(ARGV[8]) * 1000) or exp
     end
+    if user then redis.call('HSET', key, 'user', user, 'bound', bound) end
     chunked('HSET', key, ARGV, 12)
     if standalone and user then
         local ik = ixp .. user
         redis.call('ZADD', ik, ARGV[6], token)
-        raiseExpiry(ik, tonumber(exp))
+        raiseExpiry(ik, tonumber(bound))
         endOldestPast(ik, user, tonumber(ARGV[11]), string.sub(key, 1, #key - #token))
     end
     return 1
 
 elseif op == 'touch' then
-    -- ARGV[4] token
+    -- ARGV[4] token, [5] the touch resolution (ms)
     local s = live()
     if not s then return nil end
-    return settle(s, ARGV[4], false, true, false, nil)
+    return settle(s, ARGV[4], false, tonumber(ARGV[5]), false, nil)
 
 elseif op == 'update' then
-    -- ARGV[4] token, [5] touch 1/0, [6] replace/patch, [7] user changes 1/0, [8] new user,
+    -- ARGV[4] token, [5] the touch resolution (ms), "" = no touch, [6] replace/patch, [7] user changes 1/0, [8] new user,
     -- [9] owner fixed 1/0, [10] largest data size after the write ("" = no limit),
     -- [11] n = number of data fields to remove, [12 .. 11+n] their names,
     -- then field/value pairs to set (replace: "<seq>:"-numbered; patch: bare JSON text).
@@ -264,7 +272,7 @@ elseif op == 'update' then
         chunked('HDEL', key, ARGV, 12, 11 + removes)
         redis.call('HSET', key, 'size', int(size))
     end
-    return settle(s, token, true, ARGV[5] == '1', changed, newUser)
+    return settle(s, token, true, ARGV[5] ~= '' and tonumber(ARGV[5]), changed, newUser)
 
 elseif op == 'delete' then
     -- ARGV[4] token, [5] owner ("" = any): with an owner, only that user's session is deleted

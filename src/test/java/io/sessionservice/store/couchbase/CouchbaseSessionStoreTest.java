@@ -23,6 +23,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
@@ -85,10 +86,10 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionStore openStore(TestClock clock) throws Exception {
+    protected SessionStore openStore(TestClock clock, TouchResolution touch) throws Exception {
         Connection c = connection();
         // The shared connection outlives each test's store.
-        return new CouchbaseSessionStore(c.bucket(), c.collection(), clock, TIMEOUT, () -> { });
+        return new CouchbaseSessionStore(c.bucket(), c.collection(), clock, TIMEOUT, () -> { }, touch);
     }
 
     /** The mock's clock moves with the test's, so Couchbase drops expired documents as it would. */
@@ -120,7 +121,10 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
         assertEquals(List.of("get"), kv.take(), "validate");
         clock.advance(Duration.ofSeconds(1));
         store.find(a.token(), true);
-        assertEquals(List.of("get", "mutate_in"), kv.take(), "sliding read");
+        assertEquals(List.of("get"), kv.take(), "sliding read within the touch resolution (ttl 600 s: 6 s)");
+        clock.advance(Duration.ofSeconds(7));
+        store.find(a.token(), true);
+        assertEquals(List.of("get", "mutate_in"), kv.take(), "sliding read that slides");
         store.find(b.token(), true);
         assertEquals(List.of("get"), kv.take(), "read of an absolute session");
 

@@ -8,6 +8,7 @@ import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.TestClock;
 import java.time.Duration;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class MemorySessionStoreTest extends SessionStoreContract {
 
     @Override
-    protected MemorySessionStore openStore(TestClock clock) {
-        return new MemorySessionStore(clock);
+    protected MemorySessionStore openStore(TestClock clock, TouchResolution touch) {
+        return new MemorySessionStore(clock, MemorySessionStore.DEFAULT_MAX_SESSIONS, touch);
     }
 
     @Test

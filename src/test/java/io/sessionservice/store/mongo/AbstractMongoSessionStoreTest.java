@@ -16,6 +16,7 @@ import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.TestClock;
 import java.time.Clock;
@@ -47,16 +48,20 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implem
     protected abstract String collectionName();
 
     @Override
-    protected MongoSessionStore openStore(TestClock clock) {
-        return openStore(clock, commands);
+    protected MongoSessionStore openStore(TestClock clock, TouchResolution touch) {
+        return openStore(clock, commands, touch);
     }
 
     protected MongoSessionStore openStore(Clock clock, CommandListener listener) {
+        return openStore(clock, listener, TouchResolution.DEFAULT);
+    }
+
+    protected MongoSessionStore openStore(Clock clock, CommandListener listener, TouchResolution touch) {
         MongoClientSettings settings = MongoClientSettings.builder(MongoSessionStore.settings(
                         new ConnectionString(uri()), Duration.ofMillis(ServiceConfig.DEFAULT_TIMEOUT_MS)))
                 .addCommandListener(listener)
                 .build();
-        return new MongoSessionStore(settings, databaseName(), collectionName(), clock);
+        return new MongoSessionStore(settings, databaseName(), collectionName(), touch, clock);
     }
 
     @Override

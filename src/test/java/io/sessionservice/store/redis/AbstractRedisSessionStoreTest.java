@@ -15,6 +15,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.TestClock;
 import java.time.Duration;
@@ -53,10 +54,10 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
     protected abstract UnifiedJedis inspector();
 
     @Override
-    protected RedisSessionStore openStore(TestClock clock) {
+    protected RedisSessionStore openStore(TestClock clock, TouchResolution touch) {
         ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
         repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", clientName));
-        return SessionStores.redis(TestConfigs.of(repository).redis(), clock);
+        return SessionStores.redis(TestConfigs.of(repository).redis(), touch, clock);
     }
 
     // ---- keys and index ----
@@ -268,11 +269,13 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
             budget.put("create (with owner)", count(monitor, () -> assertTrue(store.insert(s))));
             budget.put("create (no owner)", count(monitor, () -> store.insert(session(null, 100, true))));
             budget.put("validate", count(monitor, () -> store.find(s.token(), false).orElseThrow()));
-            budget.put("get", count(monitor, () -> store.find(s.token(), true).orElseThrow()));
+            budget.put("get (within the touch resolution)", count(monitor, () -> store.find(s.token(), true).orElseThrow()));
             budget.put("put", count(monitor, () -> store.update(s.token(),
                     new Mutation.Replace(json("{\"AccountId\":\"" + owner + "\",\"a\":1}")), true).orElseThrow()));
             budget.put("patch", count(monitor, () -> store.update(s.token(),
                     new Mutation.Patch(json("{\"b\":2}"), Set.of("a")), true).orElseThrow()));
+            advance(Duration.ofSeconds(2)); // ttl 100 s: past its resolution of 1 s
+            budget.put("get (slide due)", count(monitor, () -> store.find(s.token(), true).orElseThrow()));
             budget.put("delete", count(monitor, () -> assertTrue(store.delete(s.token()))));
 
             Session moving = stored(owner);
@@ -293,12 +296,65 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
                     () -> assertEquals(1, store.findByUser(many, PageStart.FIRST, 1).size())));
             budget.put("deleteByUser (3 live)", count(monitor, () -> assertEquals(3, store.deleteByUser(many))));
 
+            advance(Duration.ofSeconds(10)); // ttl 600 s: past its resolution of 6 s, so the script runs
             flushScripts();
-            budget.put("get (script cache lost)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
-            budget.put("get (reloaded)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
+            budget.put("get (slide due, script cache lost)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
+            advance(Duration.ofSeconds(10));
+            budget.put("get (slide due, reloaded)", count(monitor, () -> store.find(kept.token(), true).orElseThrow()));
         }
         System.out.println((cluster() ? "Redis Cluster" : "Redis") + " commands per operation: " + budget);
         assertEquals(expectedBudget(), budget);
+    }
+
+    /**
+     * What Redis runs for a touch, the script's own commands included (MONITOR, this run's keys):
+     * within the resolution one plain HGETALL; the alternative, the script deciding by itself, for
+     * comparison (README); a touch that slides; the user index's expiry raised only when due.
+     */
+    @Test
+    void aTouchRunsOnlyTheCommandsItNeeds() throws Exception {
+        String owner = user();
+        Session s = stored(owner); // ttl 600 s: resolution 6 s
+        String sessionKey = keyPrefix + "s:" + s.token();
+        try (CommandMonitor monitor = new CommandMonitor(clientName, ports()); UnifiedJedis c = inspector()) {
+            Map<String, List<String>> seen = new java.util.LinkedHashMap<>();
+            seen.put("touch within the resolution", monitor.commandsOnKeysDuring(
+                    () -> store.find(s.token(), true).orElseThrow(), keyPrefix));
+            seen.put("the same by the script alone", monitor.commandsOnKeysDuring(() -> c.eval(SessionScript.SCRIPT,
+                    List.of(sessionKey), List.of("touch", Long.toString(clock.millis()), cluster() ? "" : keyPrefix + "u:",
+                            s.token(), "60000")), keyPrefix));
+            advance(Duration.ofSeconds(7));
+            seen.put("touch that slides", monitor.commandsOnKeysDuring(
+                    () -> store.find(s.token(), true).orElseThrow(), keyPrefix));
+            advance(Duration.ofSeconds(3));
+            seen.put("patch within the resolution", monitor.commandsOnKeysDuring(() -> store.update(s.token(),
+                    new Mutation.Patch(json("{\"x\":1}"), Set.of()), true).orElseThrow(), keyPrefix));
+            advance(Duration.ofSeconds(595)); // the new expiry passes what the index was last raised for
+            seen.put("touch that slides past the index bound", monitor.commandsOnKeysDuring(
+                    () -> store.find(s.token(), true).orElseThrow(), keyPrefix));
+            System.out.println((cluster() ? "Redis Cluster" : "Redis") + " commands of a touch: " + seen);
+            // sorted: in Cluster each node's MONITOR is read in turn, so the order across nodes is not kept
+            Map<String, List<String>> sorted = new java.util.LinkedHashMap<>();
+            seen.forEach((what, commands) -> sorted.put(what, commands.stream().sorted().toList()));
+            Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+            expectedTouchCommands().forEach((what, commands) -> expected.put(what, commands.stream().sorted().toList()));
+            assertEquals(expected, sorted);
+        }
+    }
+
+    /** Per touch of {@link #aTouchRunsOnlyTheCommandsItNeeds}, the commands on this run's keys (any order). */
+    protected Map<String, List<String>> expectedTouchCommands() {
+        Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        expected.put("touch within the resolution", List.of("HGETALL"));
+        expected.put("the same by the script alone", List.of("HMGET", "HGETALL"));
+        expected.put("touch that slides", List.of("HGETALL", "HMGET", "HSET", "PEXPIREAT", "HGETALL"));
+        expected.put("patch within the resolution", List.of("HMGET", "HGET", "HINCRBY", "HSET", "HSET", "PEXPIREAT", "HGETALL"));
+        List<String> raised = new ArrayList<>(List.of("HGETALL", "HMGET", "HSET", "PEXPIREAT", "HSET", "HGETALL"));
+        // standalone: the script raises the index key's expiry (PTTL, and TIME, which names no key);
+        // Cluster: the bound is due too, and index_add runs on the index's node
+        raised.addAll(cluster() ? List.of("ZRANGE", "ZADD", "ZADD", "PTTL", "PEXPIREAT", "ZCOUNT") : List.of("PTTL", "PEXPIREAT"));
+        expected.put("touch that slides past the index bound", raised);
+        return expected;
     }
 
     private Map<String, Integer> expectedBudget() {
@@ -307,17 +363,18 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         expected.put("create (with owner)", c ? 2 : 1);
         expected.put("create (no owner)", 1);
         expected.put("validate", 1);
-        expected.put("get", 1);
+        expected.put("get (within the touch resolution)", 1);
         expected.put("put", 1);
         expected.put("patch", 1);
+        expected.put("get (slide due)", 2);
         expected.put("delete", 1);
         expected.put("patch (new owner)", c ? 2 : 1);
-        expected.put("get (index refresh due)", c ? 2 : 1);
+        expected.put("get (index refresh due)", c ? 3 : 2);
         expected.put("findByUser (3 live)", c ? 1 + 3 : 1);
         expected.put("latest of user (3 live)", c ? 1 + 1 : 1);
         expected.put("deleteByUser (3 live)", c ? 1 + 3 + 1 : 1);
-        expected.put("get (script cache lost)", 2);
-        expected.put("get (reloaded)", 1);
+        expected.put("get (slide due, script cache lost)", 3);
+        expected.put("get (slide due, reloaded)", 2);
         return expected;
     }
 
