@@ -224,7 +224,8 @@ public abstract class AbstractSessionAuthFilterIT {
     @Test
     void afterTheirTtlTokensAreRefusedAndOnlyTouchExtendsASlidingExpiry() throws InterruptedException {
         String expiring = ok(service.post("", "{}", "x-key", KEY, "x-ttl", "1")).get("xSessionToken").asText();
-        List<String> sliding = Stream.generate(() -> stateToken(newUser())).limit(3).toList();
+        // ttl 60 s: a touch resolution of 600 ms (1% of the ttl), so the touch after 1.2 s writes
+        List<String> sliding = Stream.generate(() -> stateToken(newUser(), 60)).limit(3).toList();
         String absolute = userToken(newUser());
         List<String> watched = Stream.concat(sliding.stream(), Stream.of(absolute)).toList();
         Map<String, Instant> before = expiries(watched);
@@ -412,6 +413,12 @@ public abstract class AbstractSessionAuthFilterIT {
     /** A sliding session made by the state API (POST /) for {@code user}. */
     private String stateToken(String user) {
         return ok(service.post("", "{\"AccountId\":\"" + user + "\"}", "x-key", KEY)).get("xSessionToken").asText();
+    }
+
+    /** A sliding session made by the state API (POST /) for {@code user}, with this ttl in seconds. */
+    private String stateToken(String user, long ttl) {
+        return ok(service.post("", "{\"AccountId\":\"" + user + "\"}", "x-key", KEY, "x-ttl", Long.toString(ttl)))
+                .get("xSessionToken").asText();
     }
 
     /** An absolute session made by the user-session API (POST /create) for {@code user}. */

@@ -206,20 +206,38 @@ interface StateApiTests extends HttpApiFixture {
 
     // ================================================================== §3 GET, GET /validate, PUT, PATCH, DELETE
 
+    /**
+     * GET / slides a session's expiry once it would move by more than the touch resolution (default
+     * touchResolutionSec 60: min(60 s, 1% of the ttl)); within it, the stored expiry stays and is what
+     * GET / answers. A 5 s ttl has a 50 ms resolution; a 600 s ttl one of 6 s.
+     */
     @Test
     default void getReturnsTheSessionAndSlidesItsExpiry() {
-        JsonNode created = ok(createState("{\"a\":1}", "x-ttl", "600"));
+        JsonNode created = ok(createState("{\"a\":1}", "x-ttl", "5"));
         String token = tokenOf(created);
-        shortPause();
+        touchResolutionPause();
         Instant before = now();
         JsonNode got = ok(getState(token));
         Instant after = Instant.now();
 
         assertEquals(json("a", 1), dataOf(got));
-        assertEquals(600, got.get("Ttl").longValue());
+        assertEquals(5, got.get("Ttl").longValue());
         assertTrue(expires(got).isAfter(expires(created)), "GET / moves Expires forward");
-        assertBetween(expires(got), before.plusSeconds(600), after.plusSeconds(600));
+        assertBetween(expires(got), before.plusSeconds(5), after.plusSeconds(5));
         assertEquals(expires(got), expires(ok(validate(token))), "the new expiry is stored");
+    }
+
+    @Test
+    default void getWithinTheTouchResolutionKeepsTheStoredExpiry() {
+        JsonNode created = ok(createState("{\"a\":1}", "x-ttl", "600"));
+        String token = tokenOf(created);
+        shortPause();
+        JsonNode got = ok(getState(token)); // well within 6 s of the create
+        assertEquals(expires(created), expires(got), "GET / within the resolution answers the stored expiry");
+        assertEquals(expires(created), expires(ok(validate(token))));
+        JsonNode patched = ok(patchState(token, "{\"b\":2}"));
+        assertEquals(expires(created), expires(patched), "PATCH within the resolution keeps the expiry");
+        assertEquals(json("a", 1, "b", 2), dataOf(patched));
     }
 
     @Test
@@ -238,18 +256,23 @@ interface StateApiTests extends HttpApiFixture {
 
     @Test
     default void putAndPatchSlideTheExpiry() {
-        JsonNode created = ok(createState("{}", "x-ttl", "600"));
+        JsonNode created = ok(createState("{}", "x-ttl", "5")); // resolution 50 ms
         String token = tokenOf(created);
-        shortPause();
+        touchResolutionPause();
         Instant before = now();
         JsonNode put = ok(putState(token, "{\"a\":1}"));
         assertTrue(expires(put).isAfter(expires(created)), "PUT extends");
-        assertBetween(expires(put), before.plusSeconds(600), Instant.now().plusSeconds(600));
-        shortPause();
+        assertBetween(expires(put), before.plusSeconds(5), Instant.now().plusSeconds(5));
+        touchResolutionPause();
         JsonNode patched = ok(patchState(token, "{\"b\":2}"));
         assertTrue(expires(patched).isAfter(expires(put)), "PATCH extends");
-        assertEquals(600, patched.get("Ttl").longValue());
+        assertEquals(5, patched.get("Ttl").longValue());
         assertEquals(expires(patched), expires(ok(validate(token))));
+    }
+
+    /** Past the touch resolution of a 5 s ttl (50 ms), with room for the clocks' tolerance. */
+    private static void touchResolutionPause() {
+        sleepUntil(Instant.now().plusMillis(150));
     }
 
     @Test

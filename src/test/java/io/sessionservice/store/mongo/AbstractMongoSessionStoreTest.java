@@ -101,6 +101,23 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implem
         assertCommands("update", () -> assertTrue(store.insert(reuse)));
     }
 
+    /** A touch is one findAndModify whatever is due; within the resolution its pipeline leaves the document as it was. */
+    @Test
+    void aTouchWithinTheResolutionIsOneCommandThatChangesNothing() throws Exception {
+        Session s = stored(user()); // ttl 600 s: resolution 6 s
+        Document before = mongo().collection().find(new Document("_id", s.token())).first();
+        advance(Duration.ofSeconds(6));
+        assertCommands("findAndModify", () -> assertEquals(s.expiresAt(), store.find(s.token(), true).orElseThrow().expiresAt()));
+        assertEquals(before, mongo().collection().find(new Document("_id", s.token())).first(), "the document changed");
+        assertCommands("findAndModify", () -> assertEquals(s.expiresAt(), store.update(s.token(),
+                new Mutation.Patch(json("{\"x\":1}"), Set.of()), true).orElseThrow().expiresAt()));
+        advance(Duration.ofMillis(1));
+        assertCommands("findAndModify", () -> assertEquals(clock.instant().plusSeconds(600),
+                store.find(s.token(), true).orElseThrow().expiresAt()));
+        assertEquals(Date.from(clock.instant().plusSeconds(600)),
+                mongo().collection().find(new Document("_id", s.token())).first().getDate("expiresAt"));
+    }
+
     @Test
     void ttlIndexAndUserIndexExistAndCreatingThemAgainChangesNothing() {
         List<Document> before = mongo().collection().listIndexes().into(new ArrayList<>());
