@@ -31,12 +31,14 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * The live session with this token. With {@code touch}, a sliding session's expiry moves to
-     * now + ttl first, atomically.
+     * now + ttl first, atomically, when that moves it by more than the store's
+     * {@link TouchResolution}; else nothing is written and the session comes with its stored expiry.
      */
     Optional<Session> find(String token, boolean touch);
 
     /**
-     * Applies {@code mutation} to the live session (sliding its expiry with {@code touch}).
+     * Applies {@code mutation} to the live session (sliding its expiry with {@code touch}, under the
+     * store's {@link TouchResolution} as {@link #find} does).
      *
      * @throws OwnerChangeForbiddenException when the mutation's owner is fixed and it would change it
      * @throws SessionTooLargeException      when the data would exceed the mutation's size limit
