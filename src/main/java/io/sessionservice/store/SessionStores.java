@@ -6,6 +6,7 @@ import io.sessionservice.config.MongoSettings;
 import io.sessionservice.config.RedisSettings;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.couchbase.CouchbaseSessionStore;
 import io.sessionservice.store.couchbase.CouchbaseStores;
 import io.sessionservice.store.memory.MemorySessionStore;
@@ -35,7 +36,7 @@ public final class SessionStores {
             case "memory" -> new MemorySessionStore(clock,
                     config.memoryMaxSessions(MemorySessionStore.DEFAULT_MAX_SESSIONS));
             case "mongodb" -> withDriver("mongodb", "com.mongodb.client.MongoClient", () -> mongo(config.mongo(), clock));
-            case "redis" -> withDriver("redis", "redis.clients.jedis.UnifiedJedis", () -> redis(config.redis(), clock));
+            case "redis" -> withDriver("redis", "redis.clients.jedis.UnifiedJedis", () -> RedisStores.open(config.redis(), clock, config.touchResolution()));
             case "couchbase" -> withDriver("couchbase", "com.couchbase.client.java.Cluster",
                     () -> couchbase(config.couchbase(), clock));
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
@@ -47,8 +48,9 @@ public final class SessionStores {
         return MongoStores.open(settings, clock);
     }
 
+    /** A Redis store with the default touch resolution (tests and tools; the service passes its setting). */
     public static RedisSessionStore redis(RedisSettings settings, Clock clock) {
-        return RedisStores.open(settings, clock);
+        return RedisStores.open(settings, clock, TouchResolution.DEFAULT);
     }
 
     public static CouchbaseSessionStore couchbase(CouchbaseSettings settings, Clock clock) {

@@ -1,6 +1,7 @@
 package io.sessionservice.store.redis;
 
 import io.sessionservice.config.RedisSettings;
+import io.sessionservice.core.TouchResolution;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Set;
@@ -21,8 +22,9 @@ public final class RedisStores {
     private RedisStores() {
     }
 
-    public static RedisSessionStore open(RedisSettings settings, Clock clock) {
-        return new RedisSessionStore(connection(settings), clock);
+    public static RedisSessionStore open(RedisSettings settings, Clock clock, TouchResolution touchResolution) {
+        return new RedisSessionStore(connection(settings), clock,
+                new RedisSessionStore.Options(touchResolution, settings.localCache()));
     }
 
     /**
@@ -43,7 +45,7 @@ public final class RedisStores {
             DefaultJedisClientConfig clientConfig = client.user(settings.user()).password(settings.password()).build();
             return new RedisConnection(() -> RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig)
                     .poolConfig(pool).maxAttempts(3).maxTotalRetriesDuration(settings.timeout()).build(),
-                    true, settings.keyPrefix());
+                    true, settings.keyPrefix(), clientConfig, null);
         }
         URI uri = settings.url();
         HostAndPort address = JedisURIHelper.getHostAndPort(uri);
@@ -51,6 +53,6 @@ public final class RedisStores {
                 .user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri)).ssl(JedisURIHelper.isRedisSSLScheme(uri)).build();
         return new RedisConnection(() -> RedisClient.builder().hostAndPort(address).clientConfig(clientConfig)
-                .poolConfig(pool).build(), false, settings.keyPrefix());
+                .poolConfig(pool).build(), false, settings.keyPrefix(), clientConfig, address);
     }
 }

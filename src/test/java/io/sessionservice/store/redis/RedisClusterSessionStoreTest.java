@@ -44,7 +44,7 @@ class RedisClusterSessionStoreTest extends AbstractRedisSessionStoreTest {
     }
 
     @Override
-    protected UnifiedJedis inspector() {
+    public UnifiedJedis inspector() {
         return RedisClusterClient.create(HostAndPort.from(nodes.get(0).address()));
     }
 }

@@ -40,7 +40,7 @@ class RedisSessionStoreTest extends AbstractRedisSessionStoreTest {
     }
 
     @Override
-    protected UnifiedJedis inspector() {
+    public UnifiedJedis inspector() {
         return RedisClient.create("127.0.0.1", PORT);
     }
 
