@@ -83,6 +83,11 @@ final class ServerInvalidations implements AutoCloseable {
         closed = true;
         if (heartbeat != null) {
             heartbeat.shutdownNow();
+            try {
+                heartbeat.awaitTermination(1, TimeUnit.SECONDS); // a container checks for threads left at undeploy
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         subscribers.values().forEach(InvalidationSubscriber::close);
         subscribers.clear();
