@@ -14,13 +14,17 @@ import java.util.List;
  * them from the URL). {@code timeout} is {@code repository.timeoutMs}.
  *
  * @param clusterNodes the Cluster seeds; empty for standalone Redis
+ * @param localCache   {@code repository.redis.localCache}: how many sessions each process keeps read, kept
+ *                     valid by Redis's invalidation messages (0 = no local cache)
  */
 public record RedisSettings(URI url, List<String> clusterNodes, String keyPrefix, int poolSize, String clientName,
-                            String user, String password, Duration timeout) {
+                            String user, String password, Duration timeout, int localCache) {
 
     public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
     public static final String DEFAULT_PREFIX = "session-service:";
     public static final int DEFAULT_POOL_SIZE = 32;
+    public static final int DEFAULT_LOCAL_CACHE = 10_000;
+    public static final int MAX_LOCAL_CACHE = 10_000_000;
 
     public RedisSettings {
         if (keyPrefix.contains("{") || keyPrefix.contains("}")) {
@@ -29,6 +33,9 @@ public record RedisSettings(URI url, List<String> clusterNodes, String keyPrefix
         }
         if (poolSize < 1) {
             throw new ConfigException("repository.redis.poolSize must be a positive whole number");
+        }
+        if (localCache < 0 || localCache > MAX_LOCAL_CACHE) {
+            throw new ConfigException("repository.redis.localCache must be 0 (off) .. " + MAX_LOCAL_CACHE + " sessions");
         }
         clusterNodes = List.copyOf(clusterNodes);
         clusterNodes.forEach(RedisSettings::checkNode);
@@ -44,7 +51,17 @@ public record RedisSettings(URI url, List<String> clusterNodes, String keyPrefix
         return new RedisSettings(redisUri(section.path("url").asText(DEFAULT_URL).trim()), seeds,
                 section.path("keyPrefix").asText(DEFAULT_PREFIX), section.path("poolSize").asInt(DEFAULT_POOL_SIZE),
                 section.path("clientName").asText("session-service"), textOrNull(section, "user"),
-                textOrNull(section, "password"), timeout);
+                textOrNull(section, "password"), timeout, localCache(section.path("localCache")));
+    }
+
+    private static int localCache(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT_LOCAL_CACHE;
+        }
+        if (!node.canConvertToExactIntegral() || !node.canConvertToInt()) {
+            throw new ConfigException("repository.redis.localCache must be a whole number of sessions (0 = off)");
+        }
+        return node.asInt();
     }
 
     /** redis:// or rediss:// with a host and a port (what Jedis accepts). */
@@ -76,6 +93,6 @@ public record RedisSettings(URI url, List<String> clusterNodes, String keyPrefix
 
     @Override
     public String toString() { // no password, whichever way it came
-        return "RedisSettings[cluster=" + cluster() + ", keyPrefix=" + keyPrefix + ", poolSize=" + poolSize + "]";
+        return "RedisSettings[cluster=" + cluster() + ", keyPrefix=" + keyPrefix + ", poolSize=" + poolSize + ", localCache=" + localCache + "]";
     }
 }

@@ -59,6 +59,7 @@ public final class SessionStores {
         return RedisStores.open(settings, touch, clock);
     }
 
+    /** A Redis store with the default touch resolution (tests and tools; the service passes its setting). */
     public static RedisSessionStore redis(RedisSettings settings, Clock clock) {
         return redis(settings, TouchResolution.DEFAULT, clock);
     }

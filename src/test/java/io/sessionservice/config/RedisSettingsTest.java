@@ -50,6 +50,17 @@ class RedisSettingsTest {
         assertThrows(ConfigException.class, () -> config(section().put("poolSize", 0)).redis());
         assertThrows(ConfigException.class, () -> config(section().put("clusterNodes", "host-without-port")).redis());
         assertThrows(ConfigException.class, () -> config(section().put("url", "http://127.0.0.1:6379")).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("localCache", -1)).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("localCache", 1.5)).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("localCache", "many")).redis());
+        assertThrows(ConfigException.class, () -> config(section().put("localCache", 10_000_001)).redis());
+    }
+
+    @Test
+    void theLocalCacheIsOnByDefaultAndZeroTurnsItOff() {
+        assertEquals(RedisSettings.DEFAULT_LOCAL_CACHE, config(section()).redis().localCache());
+        assertEquals(0, config(section().put("localCache", 0)).redis().localCache());
+        assertEquals(500, config(section().put("localCache", 500)).redis().localCache());
     }
 
     @Test

@@ -210,7 +210,9 @@ public abstract class AbstractSessionAuthFilterIT {
         Http http = app(app.name());
         String stateToken = stateToken(newUser());
         ok(http.get("page", "x-session-token", stateToken));
+        ok(http.get("page", "x-session-token", stateToken)); // store mode: now in the filter's local cache
         assertTrue(ok(service.delete("", "x-session-token", stateToken)).get("Deleted").asBoolean());
+        assertRefusedWithin100Ms(http, stateToken);
         assertRefused("Session with token:'" + stateToken + "' was not found", http.get("page", "x-session-token", stateToken));
 
         String user = newUser();
@@ -381,7 +383,8 @@ public abstract class AbstractSessionAuthFilterIT {
 
     /** A service config file: Redis at {@code redisUrl} under this run's prefix, or the memory store when null. */
     private String config(String file, String redisUrl, int timeoutMs) throws Exception {
-        ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 3600);
+        // touchResolutionSec 0: every touch writes, so that one 1.2 s sleep shows a touch moving the expiry
+        ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 3600).put("touchResolutionSec", 0);
         config.putObject("credentials").putArray("keys").add(KEY);
         ObjectNode repository = config.putObject("repository").put("timeoutMs", timeoutMs);
         if (redisUrl == null) {
@@ -452,6 +455,18 @@ public abstract class AbstractSessionAuthFilterIT {
         if (body.has("code")) {
             assertEquals("BadRequestError", body.get("code").asText(), a::toString);
             assertTrue(body.get("message").asText().startsWith("The request path contains "), a::toString);
+        }
+    }
+
+    /**
+     * Revocation (issue 11): once the service answered a DELETE, the filter refuses the token within
+     * 100 ms, though its store mode keeps sessions in a local cache (polled, not slept).
+     */
+    private static void assertRefusedWithin100Ms(Http http, String token) {
+        long deleted = System.nanoTime();
+        while (http.get("page", "x-session-token", token).status() != 401) {
+            long waited = System.nanoTime() - deleted;
+            assertTrue(waited <= 100_000_000L, "a deleted token still admitted after " + waited / 1_000_000 + " ms");
         }
     }
 

@@ -2,10 +2,12 @@ package io.sessionservice.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.it.Http.Reply;
+import io.sessionservice.store.redis.CommandMonitor;
 import io.sessionservice.store.redis.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +92,38 @@ class RedisSharedByTwoInstancesIT {
         ok(one.get("validate", "x-session-token", token));
         ok(one.delete("sessions?" + Http.query("user_id", user), "x-key", KEY));
         assertEquals(401, two.get("validate", "x-session-token", token).status());
+    }
+
+    /**
+     * The local cache (issue 11): a repeated GET /validate or POST /verify of an unchanged session costs
+     * Redis nothing (counted with MONITOR), and a DELETE / answered by one instance is refused by the
+     * other within 100 ms, though the other had the session cached.
+     */
+    @Test
+    void validationIsAnsweredLocallyAndADeleteOnOneIsRefusedByTheOtherWithin100Ms() throws Exception {
+        String user = "user-" + UUID.randomUUID();
+        String token = ok(one.post("", "{\"AccountId\":\"" + user + "\"}", "x-key", KEY)).get("xSessionToken").asText();
+        String verify = "{\"user_id\":\"" + user + "\",\"token\":\"" + token + "\"}";
+        try (CommandMonitor monitor = new CommandMonitor("session-service", List.of(redis.port()))) {
+            awaitFree(monitor, () -> ok(two.get("validate", "x-session-token", token)));
+            awaitFree(monitor, () -> assertEquals("true", ok(two.post("verify", verify, "x-key", KEY)).get("message").asText()));
+        }
+        ok(one.delete("", "x-session-token", token));
+        long deleted = System.nanoTime();
+        while (two.get("validate", "x-session-token", token).status() != 401) {
+            long waited = System.nanoTime() - deleted;
+            assertTrue(waited <= 100_000_000L, "the deleted token still valid on the other after " + waited / 1_000_000 + " ms");
+        }
+    }
+
+    /** Repeats the request until one costs no Redis command (the cache subscribes on the first read; at most 2 s). */
+    private static void awaitFree(CommandMonitor monitor, Runnable request) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        List<String> commands;
+        while (!(commands = monitor.commandsDuring(request)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "every request still sent Redis " + commands);
+            Thread.sleep(5);
+        }
     }
 
     @Test

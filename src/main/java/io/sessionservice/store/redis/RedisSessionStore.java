@@ -4,10 +4,16 @@ import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -35,20 +41,37 @@ public final class RedisSessionStore implements SessionStore {
     private final UserIndexStrategy userIndex;
     private final RedisKeys keys;
     private final Clock clock;
+    private final TouchResolution touchResolution;
+    private final LocalSessionCache cache; // null when off
 
-    /** A store on a connection factory with the default touch resolution. */
+    /**
+     * What the store is told besides its connection.
+     *
+     * @param touchResolution when a touch must write (the service's {@code touchResolutionSec})
+     * @param localCache      how many sessions to keep read locally ({@code repository.redis.localCache}; 0 = off)
+     */
+    public record Options(TouchResolution touchResolution, int localCache) {
+    }
+
+    /** A store with the default touch resolution and local cache. */
     public RedisSessionStore(RedisConnection connection, Clock clock) {
         this(connection, TouchResolution.DEFAULT, clock);
     }
 
-    /**
-     * A store on a connection factory: nothing connects before the first operation.
-     * {@code touchResolution}: how far a touch may leave the expiry behind before it writes.
-     */
+    /** A store with this touch resolution and the default local cache. */
     public RedisSessionStore(RedisConnection connection, TouchResolution touchResolution, Clock clock) {
+        this(connection, clock, new Options(touchResolution, io.sessionservice.config.RedisSettings.DEFAULT_LOCAL_CACHE));
+    }
+
+    /** A store on a connection factory: nothing connects before the first operation. */
+    public RedisSessionStore(RedisConnection connection, Clock clock, Options options) {
         this.redis = new RedisCommands(connection.connector());
         this.keys = RedisKeys.under(connection.keyPrefix());
         this.clock = clock;
+        this.touchResolution = options.touchResolution();
+        this.cache = options.localCache() == 0 ? null : new LocalSessionCache(options.localCache(), clock,
+                listener -> new ServerInvalidations(() -> nodes(connection), connection.clientConfig(),
+                        keys.sessionPrefix(), listener));
         this.script = new SessionScript(redis, keys, clock, !connection.cluster(), touchResolution);
         this.userIndex = connection.cluster()
                 ? new ClusterUserIndex(redis, keys, script, clock)
@@ -57,11 +80,29 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean insert(Session s, int maxSessionsPerUser) {
-        return userIndex.insert(s, maxSessionsPerUser);
+        try {
+            return userIndex.insert(s, maxSessionsPerUser);
+        } finally {
+            if (cache != null) {
+                cache.invalidated(s.token());
+                if (s.userId() != null && maxSessionsPerUser != Integer.MAX_VALUE) {
+                    cache.invalidateUser(s.userId()); // the cap may have ended some of the user's sessions
+                }
+            }
+        }
     }
 
     @Override
     public Optional<Session> find(String token, boolean touch) {
+        Session cached = cache == null ? null : cache.get(token);
+        if (cached != null && (!touch || !cached.sliding() || !touchResolution.mustWrite(
+                cached.expiresAt().toEpochMilli(), cached.ttlSeconds() * 1000, clock.millis()))) {
+            return Optional.of(cached);
+        }
+        return cache == null ? read(token, touch) : cache.fill(token, () -> read(token, touch));
+    }
+
+    private Optional<Session> read(String token, boolean touch) {
         if (!touch) {
             return Optional.ofNullable(SessionHash.parse(token, redis.call(c -> c.hgetAll(keys.session(token))),
                     clock.millis()));
@@ -71,12 +112,20 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> update(String token, Mutation mutation, boolean touch) {
-        return settled(token, script.update(token, mutation, touch));
+        try {
+            return settled(token, script.update(token, mutation, touch));
+        } finally {
+            invalidateHere(token);
+        }
     }
 
     @Override
     public boolean delete(String token) {
-        return script.delete(token, null);
+        try {
+            return script.delete(token, null);
+        } finally {
+            invalidateHere(token);
+        }
     }
 
     @Override
@@ -86,7 +135,13 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public int deleteByUser(String userId) {
-        return userIndex.deleteAll(userId);
+        try {
+            return userIndex.deleteAll(userId);
+        } finally {
+            if (cache != null) {
+                cache.invalidateUser(userId);
+            }
+        }
     }
 
     @Override
@@ -96,7 +151,49 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public void close() {
+        if (cache != null) {
+            cache.close();
+        }
         redis.close();
+    }
+
+    /** The local cache's hits, misses and evictions ({@link CacheStats#empty()} when it is off). */
+    public CacheStats localCacheStats() {
+        return cache == null ? CacheStats.empty() : cache.stats();
+    }
+
+    /** The local cache (null when off), for tests of its races. */
+    LocalSessionCache localCache() {
+        return cache;
+    }
+
+    /** Whether the local cache answers now: on, subscribed on every node, heard from lately. */
+    boolean localCacheTrusted() {
+        return cache != null && cache.trusted();
+    }
+
+    /** The local cache's invalidation connections' ids by node (-1 while down): tests cut them. */
+    Map<HostAndPort, Long> invalidationClientIds() {
+        return cache == null ? Map.of() : cache.invalidationClientIds();
+    }
+
+    /**
+     * This instance's own writes are seen by its next read at once, not when their invalidation
+     * message comes back.
+     */
+    private void invalidateHere(String token) {
+        if (cache != null) {
+            cache.invalidated(token);
+        }
+    }
+
+    /** The nodes whose changes the local cache must hear of: the server, or every Cluster node known. */
+    private Set<HostAndPort> nodes(RedisConnection connection) {
+        if (!connection.cluster()) {
+            return Set.of(connection.address());
+        }
+        return redis.call(c -> ((RedisClusterClient) c).getClusterNodes().keySet().stream()
+                .map(HostAndPort::from).collect(Collectors.toSet()));
     }
 
     /** The session a script left, after applying its index hint (Cluster: the user's index bound was due). */

@@ -23,7 +23,8 @@ public final class RedisStores {
     }
 
     public static RedisSessionStore open(RedisSettings settings, TouchResolution touch, Clock clock) {
-        return new RedisSessionStore(connection(settings), touch, clock);
+        return new RedisSessionStore(connection(settings), clock,
+                new RedisSessionStore.Options(touch, settings.localCache()));
     }
 
     /**
@@ -44,7 +45,7 @@ public final class RedisStores {
             DefaultJedisClientConfig clientConfig = client.user(settings.user()).password(settings.password()).build();
             return new RedisConnection(() -> RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig)
                     .poolConfig(pool).maxAttempts(3).maxTotalRetriesDuration(settings.timeout()).build(),
-                    true, settings.keyPrefix());
+                    true, settings.keyPrefix(), clientConfig, null);
         }
         URI uri = settings.url();
         HostAndPort address = JedisURIHelper.getHostAndPort(uri);
@@ -52,6 +53,6 @@ public final class RedisStores {
                 .user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri)).ssl(JedisURIHelper.isRedisSSLScheme(uri)).build();
         return new RedisConnection(() -> RedisClient.builder().hostAndPort(address).clientConfig(clientConfig)
-                .poolConfig(pool).build(), false, settings.keyPrefix());
+                .poolConfig(pool).build(), false, settings.keyPrefix(), clientConfig, address);
     }
 }

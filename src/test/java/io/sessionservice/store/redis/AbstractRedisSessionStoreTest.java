@@ -36,7 +36,7 @@ import redis.clients.jedis.resps.ScanResult;
  * Cluster: keys always expire, the user index cleans itself, field names cannot clash with the
  * store's own, and every operation keeps to its round-trip budget (counted by the servers).
  */
-abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
+abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implements RedisLocalCacheTests {
 
     /** Each run writes under its own prefix (and client name), so a shared server needs no cleanup. */
     protected final String keyPrefix = "test-" + UUID.randomUUID() + ":";
@@ -51,13 +51,62 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
     protected abstract boolean cluster();
 
     /** A client of the same servers for looking at keys (routes by key in Cluster). */
-    protected abstract UnifiedJedis inspector();
+    @Override
+    public abstract UnifiedJedis inspector();
+
+    /**
+     * The store with its local cache on (the default) and already subscribed, so that the contract runs
+     * against a cache that answers.
+     */
+    @Override
+    protected RedisSessionStore openStore(TestClock clock) throws InterruptedException {
+        RedisSessionStore opened = open(clientName);
+        opened.find(Tokens.issue(), false); // the first read starts the subscriptions
+        awaitLocalCache(opened);
+        return opened;
+    }
+
+    private RedisSessionStore open(String name) {
+        ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
+        repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", name));
+        return SessionStores.redis(TestConfigs.of(repository).redis(), clock);
+    }
+
+    // ---- the local cache (RedisLocalCacheTests) ----
 
     @Override
     protected RedisSessionStore openStore(TestClock clock, TouchResolution touch) {
         ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
         repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", clientName));
         return SessionStores.redis(TestConfigs.of(repository).redis(), touch, clock);
+    }
+
+    @Override
+    public RedisSessionStore cachedStore() {
+        return (RedisSessionStore) store;
+    }
+
+    @Override
+    public RedisSessionStore secondStore() throws InterruptedException {
+        RedisSessionStore second = open(clientName + "-second");
+        second.find(Tokens.issue(), false);
+        awaitLocalCache(second);
+        return second;
+    }
+
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    @Override
+    public String prefix() {
+        return keyPrefix;
+    }
+
+    @Override
+    public String nodeCommand(int port, String command) throws Exception {
+        return RedisServerProcess.command(port, command);
     }
 
     // ---- keys and index ----
@@ -269,7 +318,9 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
             budget.put("create (with owner)", count(monitor, () -> assertTrue(store.insert(s))));
             budget.put("create (no owner)", count(monitor, () -> store.insert(session(null, 100, true))));
             budget.put("validate", count(monitor, () -> store.find(s.token(), false).orElseThrow()));
-            budget.put("get (within the touch resolution)", count(monitor, () -> store.find(s.token(), true).orElseThrow()));
+            budget.put("validate (again, unchanged)", count(monitor, () -> store.find(s.token(), false).orElseThrow()));
+            budget.put("get (cached, within the touch resolution)", count(monitor,
+                    () -> store.find(s.token(), true).orElseThrow()));
             budget.put("put", count(monitor, () -> store.update(s.token(),
                     new Mutation.Replace(json("{\"AccountId\":\"" + owner + "\",\"a\":1}")), true).orElseThrow()));
             budget.put("patch", count(monitor, () -> store.update(s.token(),
@@ -363,7 +414,8 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         expected.put("create (with owner)", c ? 2 : 1);
         expected.put("create (no owner)", 1);
         expected.put("validate", 1);
-        expected.put("get (within the touch resolution)", 1);
+        expected.put("validate (again, unchanged)", 0); // the local cache answers
+        expected.put("get (cached, within the touch resolution)", 0);
         expected.put("put", 1);
         expected.put("patch", 1);
         expected.put("get (slide due)", 2);
@@ -382,12 +434,22 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract {
         return monitor.commandsDuring(operation).size();
     }
 
-    /** Every node has the script and a pooled connection: what a running service has. */
-    private void warmUp() {
+    /** Every node has the script and a pooled connection, the local cache its subscriptions: what a running service has. */
+    private void warmUp() throws InterruptedException {
         for (int i = 0; i < 32; i++) {
             Session s = stored(user());
             store.find(s.token(), true);
             store.delete(s.token());
+        }
+        awaitLocalCache((RedisSessionStore) store);
+    }
+
+    /** Waits (polling, at most 10 s) until the store's local cache is subscribed on every node. */
+    static void awaitLocalCache(RedisSessionStore store) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!store.localCacheTrusted()) {
+            assertTrue(System.nanoTime() < deadline, "the local cache never subscribed");
+            Thread.sleep(5);
         }
     }
 

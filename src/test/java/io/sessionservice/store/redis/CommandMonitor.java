@@ -21,7 +21,7 @@ import java.util.UUID;
  * topology commands ({@code CLIENT}, {@code HELLO}, {@code AUTH}, {@code SELECT}, {@code CLUSTER}) and
  * pool health checks ({@code PING}) are left out: they are not part of an operation.
  */
-final class CommandMonitor implements AutoCloseable {
+public final class CommandMonitor implements AutoCloseable {
 
     private static final Set<String> HOUSEKEEPING = Set.of("CLIENT", "HELLO", "AUTH", "SELECT", "CLUSTER", "PING");
 
@@ -31,7 +31,7 @@ final class CommandMonitor implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final String clientName;
 
-    CommandMonitor(String clientName, List<Integer> ports) throws IOException {
+    public CommandMonitor(String clientName, List<Integer> ports) throws IOException {
         this.clientName = clientName;
         for (int port : ports) {
             Socket socket = open(port);
@@ -45,7 +45,7 @@ final class CommandMonitor implements AutoCloseable {
     }
 
     /** The names (upper case) of the commands clients sent to any node while {@code action} ran. */
-    List<String> commandsDuring(Runnable action) {
+    public List<String> commandsDuring(Runnable action) {
         List<String> commands = new ArrayList<>();
         for (String line : linesDuring(action, false)) {
             int start = line.indexOf('"') + 1;

@@ -11,6 +11,8 @@ import io.sessionservice.core.Tokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.sessionservice.store.SessionStores;
+import io.sessionservice.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -40,7 +42,7 @@ class RedisSessionStoreTest extends AbstractRedisSessionStoreTest {
     }
 
     @Override
-    protected UnifiedJedis inspector() {
+    public UnifiedJedis inspector() {
         return RedisClient.create("127.0.0.1", PORT);
     }
 
@@ -82,6 +84,22 @@ class RedisSessionStoreTest extends AbstractRedisSessionStoreTest {
         try (UnifiedJedis c = inspector()) {
             assertEquals(List.of(oldest.token(), newest.token()), c.zrange(index(owner), 0, -1));
             assertEquals((double) t.toEpochMilli(), c.zscore(index(owner), newest.token()), "re-scored by createdAt");
+        }
+    }
+
+    @Test
+    void withTheLocalCacheOffEveryReadGoesToRedis() throws Exception {
+        String name = clientName + "-off";
+        ObjectNode repository = JsonNodeFactory.instance.objectNode().put("type", "redis");
+        repository.set("redis", connection().put("keyPrefix", keyPrefix).put("clientName", name).put("localCache", 0));
+        try (RedisSessionStore off = SessionStores.redis(TestConfigs.of(repository).redis(), clock);
+             CommandMonitor monitor = new CommandMonitor(name, ports())) {
+            Session s = stored(user());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(List.of("HGETALL"), monitor.commandsDuring(() -> off.find(s.token(), false).orElseThrow()));
+            }
+            assertEquals(0, off.localCacheStats().requestCount());
+            assertTrue(off.invalidationClientIds().isEmpty(), "no invalidation connection without a cache");
         }
     }
 
