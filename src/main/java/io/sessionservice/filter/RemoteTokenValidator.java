@@ -107,7 +107,7 @@ final class RemoteTokenValidator implements TokenValidator {
         request.addHeader(Headers.INCLUDE_SESSION, "true");
         request.addHeader("Accept", "application/json");
         try {
-            return client.execute(request, response -> answer(response, touch));
+            return client.execute(request, response -> answer(request, response, touch));
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -117,9 +117,10 @@ final class RemoteTokenValidator implements TokenValidator {
         }
     }
 
-    private Optional<AuthenticatedSession> answer(ClassicHttpResponse response, boolean touch) throws IOException {
+    private Optional<AuthenticatedSession> answer(HttpGet request, ClassicHttpResponse response, boolean touch)
+            throws IOException {
         int status = response.getCode();
-        byte[] body = bounded(response.getEntity());
+        byte[] body = bounded(request, response.getEntity());
         if (status == 401) {
             return Optional.empty();
         }
@@ -133,24 +134,27 @@ final class RemoteTokenValidator implements TokenValidator {
 
     /**
      * The answer's bytes, read to the end so the connection goes back to the pool; more than
-     * {@link #MAX_ANSWER_BYTES} is trouble (and the connection is closed rather than drained).
+     * {@link #MAX_ANSWER_BYTES} is trouble, and the connection is then cut: closing the body's stream
+     * would read the rest of it, which an endless answer never ends.
      */
-    private static byte[] bounded(HttpEntity entity) throws IOException {
+    private static byte[] bounded(HttpGet request, HttpEntity entity) throws IOException {
         if (entity == null) {
             return new byte[0];
         }
         if (entity.getContentLength() > MAX_ANSWER_BYTES) {
+            request.cancel();
             throw new StoreUnavailableException("Session Service answered " + entity.getContentLength()
                     + " bytes, more than the filter reads (" + MAX_ANSWER_BYTES + ")", null);
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            if (bytes.length > MAX_ANSWER_BYTES) {
-                throw new StoreUnavailableException("Session Service answered more than the filter reads ("
-                        + MAX_ANSWER_BYTES + " bytes)", null);
-            }
-            return bytes;
+        InputStream in = entity.getContent();
+        byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        if (bytes.length > MAX_ANSWER_BYTES) {
+            request.cancel();
+            throw new StoreUnavailableException("Session Service answered more than the filter reads ("
+                    + MAX_ANSWER_BYTES + " bytes)", null);
         }
+        in.close(); // at the end already: gives the connection back to the pool
+        return bytes;
     }
 
     private static AuthenticatedSession parse(byte[] body, boolean fromGet) {

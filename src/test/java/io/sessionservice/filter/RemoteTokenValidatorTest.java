@@ -155,6 +155,29 @@ class RemoteTokenValidatorTest {
         assertTrue(v.validate(TOKEN, false).isPresent(), "the client works after refusing a big answer");
     }
 
+    /** An answer that never ends is cut at the bound, not drained (closing the stream would read on forever). */
+    @Test
+    void anEndlessAnswerIsCutAtTheBound() throws IOException {
+        server.createContext("/endless", exchange -> {
+            exchange.sendResponseHeaders(200, 0); // chunked
+            byte[] chunk = "{\"x\":\"".concat("a".repeat(8192)).getBytes(StandardCharsets.UTF_8);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (true) {
+                    out.write(chunk);
+                }
+            } catch (IOException e) {
+                // the client cut the connection
+            }
+        });
+        RemoteTokenValidator v = new RemoteTokenValidator("http://127.0.0.1:" + server.getAddress().getPort() + "/endless",
+                Duration.ofSeconds(5), 4);
+        closing.add(0, v);
+        // The guard only stops a hang (the failure this test is for); it measures nothing.
+        StoreUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false)));
+        assertTrue(e.getMessage().contains("more than the filter reads"), e::getMessage);
+    }
+
     @Test
     void aServerThatNeverAnswersIsTroubleWithinTheTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
