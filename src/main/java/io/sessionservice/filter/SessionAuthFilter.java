@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits only requests that carry a live session token; for another webapp in the same container.
  * Init-parameters (SPEC §8): {@code mode} ({@code store} | {@code remote}), {@code serviceUrl},
- * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}: read when the
+ * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}, and for mode remote
+ * {@code timeoutMs}, {@code maxConnections}, {@code cacheMillis}, {@code cacheSize}: read when the
  * container made the filter (web.xml, no-arg constructor). Code can instead build it configured,
- * {@code context.addFilter(name, new SessionAuthFilter(validator, resolver, excludePaths, touch))}.
+ * {@code context.addFilter(name, new SessionAuthFilter(validator, resolver, excludePaths, touch))}, the validator
+ * wrapped in a {@link CachingTokenValidator} for what {@code cacheMillis} does.
  *
  * <p>An admitted request carries an {@link AuthenticatedSession} in the attribute
  * {@link #SESSION_ATTRIBUTE}, and {@code getUserPrincipal()} / {@code getRemoteUser()} return the
@@ -91,15 +93,15 @@ public class SessionAuthFilter extends HttpFilter {
         try {
             validator = switch (mode) {
                 case "store" -> new StoreTokenValidator(storeConfig(config));
-                case "remote" -> remote(config);
+                case "remote" -> cached(config, remote(config));
                 default -> throw new ConfigException("SessionAuthFilter mode must be 'store' or 'remote', not '" + mode + "'");
             };
         } catch (ConfigException e) {
             LOG.error("SessionAuthFilter cannot start: {}", e.getMessage());
             throw new ServletException("SessionAuthFilter cannot start: " + e.getMessage(), e);
         }
-        LOG.info("SessionAuthFilter protecting {} in mode {} ({}, excluded {}, touch {})",
-                context, mode, tokens, excludePaths, touch);
+        LOG.info("SessionAuthFilter protecting {} in mode {} ({}, excluded {}, touch {}, cacheMillis {})",
+                context, mode, tokens, excludePaths, touch, nonNegative(config, "cacheMillis", 0));
     }
 
     private static List<String> normalised(List<String> excludePaths) {
@@ -187,8 +189,40 @@ public class SessionAuthFilter extends HttpFilter {
             throw new ConfigException("SessionAuthFilter mode 'remote' needs serviceUrl, the service's base URL "
                     + "(e.g. http://localhost:8080/sessions)");
         }
-        String timeoutMs = param(config, "timeoutMs", Long.toString(ServiceConfig.DEFAULT_TIMEOUT_MS));
-        return new RemoteTokenValidator(url, Duration.ofMillis(Long.parseLong(timeoutMs)));
+        long timeoutMs = positive(config, "timeoutMs", ServiceConfig.DEFAULT_TIMEOUT_MS);
+        long maxConnections = positive(config, "maxConnections", RemoteTokenValidator.DEFAULT_MAX_CONNECTIONS);
+        return new RemoteTokenValidator(url, Duration.ofMillis(timeoutMs), (int) Math.min(maxConnections, 10_000));
+    }
+
+    /** {@code validator}, or it behind a cache of positive answers when init-parameter cacheMillis is above 0. */
+    private static TokenValidator cached(FilterConfig config, TokenValidator validator) {
+        long cacheMillis = nonNegative(config, "cacheMillis", 0);
+        if (cacheMillis == 0) {
+            return validator;
+        }
+        return new CachingTokenValidator(validator, Duration.ofMillis(cacheMillis),
+                positive(config, "cacheSize", CachingTokenValidator.DEFAULT_MAX_ENTRIES));
+    }
+
+    private static long positive(FilterConfig config, String name, long fallback) {
+        long value = nonNegative(config, name, fallback);
+        if (value == 0) {
+            throw new ConfigException("SessionAuthFilter " + name + " must be a positive whole number");
+        }
+        return value;
+    }
+
+    private static long nonNegative(FilterConfig config, String name, long fallback) {
+        String v = param(config, name, null);
+        try {
+            long value = v == null ? fallback : Long.parseLong(v);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("SessionAuthFilter " + name + " must be a whole number of at least 0, not '" + v + "'");
     }
 
     private static String param(FilterConfig config, String name, String fallback) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.testing.CountingProxy;
 import io.sessionservice.testing.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,6 +75,8 @@ public abstract class AbstractSessionAuthFilterIT {
     private EmbeddedContainer bare;
     private Path bareDir;
     private Http service;
+    /** Between the "remote-counted" webapp and the service: counts the connections the filter opens. */
+    private CountingProxy proxy;
 
     /** A new, not yet started container. */
     protected abstract EmbeddedContainer newContainer();
@@ -110,6 +113,11 @@ public abstract class AbstractSessionAuthFilterIT {
                 .param("timeoutMs", "500"));
         add("remote-no-service", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + port + "/no-such-service/"));
         add("misconfigured", filtered("store").param("config", config("memory.json", null, 2000)));
+        proxy = new CountingProxy(port);
+        add("remote-counted", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + proxy.port() + SERVICE));
+        add("remote-cached", filtered("remote").param("serviceUrl", serviceUrl).param("cacheMillis", "600000")
+                .param("cacheSize", "100"));
+        add("remote-bad-cache", filtered("remote").param("serviceUrl", serviceUrl).param("cacheMillis", "-1"));
 
         container.start();
         service = new Http(container.baseUri(SERVICE));
@@ -133,6 +141,9 @@ public abstract class AbstractSessionAuthFilterIT {
             if (bare != null) {
                 bare.close();
                 assertNothingLeftBehind(bare);
+            }
+            if (proxy != null) {
+                proxy.close();
             }
         } finally {
             TempFiles.deleteRecursively(dir);
@@ -330,6 +341,45 @@ public abstract class AbstractSessionAuthFilterIT {
 
         Reply r = new Http(failure.baseUri()).get("page", "x-session-token", stateToken(newUser()));
         assertTrue(r.status() == 404 || r.status() == 503, () -> "served by a failed webapp: " + r);
+    }
+
+    // ------------------------------------------------------------------ remote mode's client and cache
+
+    /** Keep-alive: many requests, few connections (a container may close one after so many requests). */
+    @Test
+    void remoteModeKeepsItsConnectionsToTheServiceAlive() {
+        String user = newUser();
+        String token = stateToken(user);
+        Http http = app("remote-counted");
+        for (int i = 0; i < 300; i++) {
+            assertEquals(user, ok(http.get("page", "x-session-token", token)).get("remoteUser").asText());
+        }
+        String unknown = unknownToken();
+        for (int i = 0; i < 100; i++) { // the service's 401 is read to the end, and its connection kept
+            assertRefused("Session with token:'" + unknown + "' was not found", http.get("page", "x-session-token", unknown));
+        }
+        assertTrue(proxy.accepted() >= 1 && proxy.accepted() <= 10, proxy.accepted() + " connections for 400 requests");
+    }
+
+    /** cacheMillis admits a deleted token until the cache forgets it (CachingTokenValidatorTest times that). */
+    @Test
+    void withCacheMillisADeletedTokenIsStillAdmittedWhereWithoutItIsRefused() {
+        String user = newUser();
+        String token = stateToken(user);
+        assertEquals(user, ok(app("remote-cached").get("page", "x-session-token", token)).get("remoteUser").asText());
+        ok(service.delete("", "x-session-token", token));
+        assertEquals(user, ok(app("remote-cached").get("page", "x-session-token", token)).get("remoteUser").asText());
+        assertRefused("Session with token:'" + token + "' was not found", app("remote-lib").get("page", "x-session-token", token));
+        String unknown = unknownToken();
+        assertRefused("Session with token:'" + unknown + "' was not found", app("remote-cached").get("page", "x-session-token", unknown));
+    }
+
+    @Test
+    void aNegativeCacheMillisFailsItsWebappsStart() {
+        DeploymentFailedException failure = assertThrows(DeploymentFailedException.class,
+                () -> container.baseUri("/remote-bad-cache"));
+        String why = messages(failure.getCause());
+        assertTrue(why.contains("cacheMillis"), why);
     }
 
     // ------------------------------------------------------------------ which jars a webapp needs
