@@ -156,23 +156,25 @@ measure() {
          END {printf "%s %.3f %.3f %d\n", rps, p50, p99, bad}'
 }
 
-# JFR of one measured run: the recording, and the methods most often on top of the stack (self time)
-# and anywhere in it within io.sessionservice (total time).
+# JFR of one more run of an operation: the recording, and over Tomcat's request threads the methods most
+# often on top of the stack (self time) and anywhere in its first 64 frames (JFR's default stack depth).
 profiled() { case " $PROFILE " in *" $1 "*) return 0;; esac; return 1; }
 hot_methods() { # recording.jfr -> summary on stdout
   jfr print --events jdk.ExecutionSample "$1" | awk '
-    /stackTrace = \[/ {top = 1; n++; delete seen; next}
+    /sampledThread = / {request = ($0 ~ /http-nio/)}
+    /stackTrace = \[/ {if (!request) {top = 0; skip = 1; next} skip = 0; top = 1; n++; delete seen; next}
+    skip {next}
     /^[ \t]+[a-zA-Z_$][^ ]*\(.*line:/ {
       sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, "")
       if (top) { self[$0]++; top = 0 }
-      if ($0 ~ /^io\.sessionservice\./ && !seen[$0]++) total[$0]++
+      if (!seen[$0]++) total[$0]++
     }
     END {
       printf "samples: %d\n-- self (top frame) --\n", n
       for (m in self) printf "%6.2f%% %s\n", 100 * self[m] / n, m | "sort -rn | head -40"
       close("sort -rn | head -40")
-      printf "-- total, io.sessionservice frames --\n"
-      for (m in total) printf "%6.2f%% %s\n", 100 * total[m] / n, m | "sort -rn | head -30"
+      printf "-- total (anywhere on the stack) --\n"
+      for (m in total) printf "%6.2f%% %s\n", 100 * total[m] / n, m | "sort -rn | head -120"
     }'
 }
 
@@ -188,12 +190,12 @@ for store in $STORES; do
   sessions "$store" user
   for op in health $OPERATIONS; do measure "$store" "$op" "$WARMUP" >/dev/null; done
   for op in health $OPERATIONS; do
-    if profiled "$op"; then
+    RESULT[$store:$op]=$(measure "$store" "$op" "$DURATION")
+    if profiled "$op"; then   # a run of its own: starting JFR stalls the JVM for a while, the table must not show it
       mkdir -p "$PROFILE_DIR"
       jcmd "$TOMCAT_PID" JFR.start name="$store-$op" settings=profile >/dev/null
-    fi
-    RESULT[$store:$op]=$(measure "$store" "$op" "$DURATION")
-    if profiled "$op"; then
+      sleep 2
+      measure "$store" "$op" "$DURATION" >/dev/null
       jcmd "$TOMCAT_PID" JFR.stop name="$store-$op" filename="$PROFILE_DIR/$store-$op.jfr" >/dev/null
       hot_methods "$PROFILE_DIR/$store-$op.jfr" > "$PROFILE_DIR/$store-$op.txt"
     fi
