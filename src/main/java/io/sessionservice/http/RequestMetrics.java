@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
+import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +45,22 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
         if (!(start instanceof Long startNanos)) {
             return;
         }
-        String operation = resource == null || resource.getResourceMethod() == null
-                ? "unmatched" : resource.getResourceMethod().getName();
+        Method method = matched(request);
+        String operation = method == null ? "unmatched" : method.getName();
         timers.computeIfAbsent(new TimerKey(operation, response.getStatus()), this::register)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The resource method that served the request. Jersey's UriInfo of a request is its routing context, which
+     * is the ResourceInfo too: read from there, as each call on the injected ResourceInfo proxy had HK2 build
+     * a fresh instance (JFR). The proxy stays as the fallback for another Jersey.
+     */
+    private Method matched(ContainerRequestContext request) {
+        if (request.getUriInfo() instanceof ResourceInfo routing) {
+            return routing.getResourceMethod();
+        }
+        return resource == null ? null : resource.getResourceMethod();
     }
 
     private Timer register(TimerKey key) {
