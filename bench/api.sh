@@ -213,13 +213,12 @@ for store in $STORES; do
       'BEGIN {printf "%-10s %-14s %10.0f %9.2f %9.2f %8.2fx %8d\n", s, o, r, p50, p99, r / h, bad}'
   done
 done
-case " $STORES " in *" memory "*" redis "*|*" redis "*" memory "*)
-  case " $OPERATIONS " in *" validate "*)
-    read -r m _ _ _ <<< "${RESULT[memory:validate]}"
-    read -r r _ _ _ <<< "${RESULT[redis:validate]}"
-    awk -v m="$m" -v r="$r" 'BEGIN {printf "\nGET /validate, Redis vs memory: %.2fx (goal >= 0.8)\n", r / m}';;
-  esac;;
-esac
+has() { case " $2 " in *" $1 "*) return 0;; esac; return 1; }   # word list
+if has memory "$STORES" && has redis "$STORES" && has validate "$OPERATIONS"; then
+  read -r m _ _ _ <<< "${RESULT[memory:validate]}"
+  read -r r _ _ _ <<< "${RESULT[redis:validate]}"
+  awk -v m="$m" -v r="$r" 'BEGIN {printf "\nGET /validate, Redis vs memory: %.2fx (goal >= 0.8)\n", r / m}'
+fi
 echo
 echo "(wrk -t$THREADS -c$CONNECTIONS, ${DURATION} s per operation after ${WARMUP} s of warm-up; each operation cycles"
 echo " through $TOKENS sessions; vs health = req/s over GET /health of the same store; non-2xx should be 0)"
