@@ -75,8 +75,12 @@ public class ContainerEdgeFilter extends HttpFilter {
         }
         try {
             ServletInputStream in = request.getInputStream();
+            // Nearly every request has no body left: find that out without allocating a buffer.
+            if (in.read() == -1) {
+                return;
+            }
             byte[] buffer = new byte[8192];
-            long total = 0;
+            long total = 1;
             int n;
             while (total < DRAIN_LIMIT && (n = in.read(buffer)) != -1) {
                 total += n;

@@ -3,6 +3,7 @@ package io.sessionservice.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessionservice.core.StoreUnavailableException;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +12,9 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 
 /** What operators call: health (store ping), Prometheus metrics, the OpenAPI document. */
+// One instance for the webapp: a per-request resource (JAX-RS default) cost an HK2 creation and injection
+// on every request in JFR profiles. Per-request values (HttpHeaders) arrive through Jersey's proxies.
+@Singleton
 @Path("/")
 public class OperationsResource {
 

@@ -7,6 +7,7 @@ import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.Headers;
 import io.sessionservice.protocol.StateFields;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -23,6 +24,9 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /** The state API (seed 004): sliding sessions addressed by the x-session-token header. */
+// One instance for the webapp: a per-request resource (JAX-RS default) cost an HK2 creation and injection
+// on every request in JFR profiles. Per-request values (HttpHeaders) arrive through Jersey's proxies.
+@Singleton
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class StateResource {

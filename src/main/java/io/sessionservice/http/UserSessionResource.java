@@ -14,6 +14,7 @@ import io.sessionservice.core.UserSessionPage;
 import io.sessionservice.core.UserSessionRequest;
 import io.sessionservice.protocol.Headers;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,6 +34,9 @@ import java.time.Instant;
  * {"success":bool,"message":…}; errors take that shape too (see {@link ErrorMapper}).
  */
 @UserDialect
+// One instance for the webapp: a per-request resource (JAX-RS default) cost an HK2 creation and injection
+// on every request in JFR profiles. Per-request values (HttpHeaders) arrive through Jersey's proxies.
+@Singleton
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSessionResource {

@@ -52,12 +52,29 @@ public final class RequestFirewall {
                 }
             }
         }
-        for (String segment : rawPath.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return refuse("a dot segment");
-            }
+        if (hasDotSegment(rawPath)) {
+            return refuse("a dot segment");
         }
-        return rejectedEscapes(rawPath);
+        // Every character is printable ASCII here: without an escape there is nothing more to decode or judge
+        // (this check runs on every request, so the common case allocates nothing).
+        return rawPath.indexOf('%') < 0 ? Optional.empty() : rejectedEscapes(rawPath);
+    }
+
+    /** Whether a '/'-separated segment of {@code path} is exactly "." or "..". */
+    private static boolean hasDotSegment(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int length = end - start;
+            if ((length == 1 || length == 2) && path.charAt(start) == '.' && path.charAt(end - 1) == '.') {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private static Optional<String> rejectedEscapes(String rawPath) {

@@ -63,6 +63,9 @@ interface OperationsTests extends HttpApiFixture {
             statuses.add(m.group(1));
         }
         assertTrue(statuses.containsAll(List.of("200", "401")), () -> "statuses " + statuses + " in\n" + r.body());
+        // named by the resource method that answered, not "unmatched"
+        assertTrue(r.body().contains("session_requests_seconds_count{operation=\"create\",status=\"200\"}"), r::body);
+        assertTrue(r.body().contains("session_requests_seconds_count{operation=\"get\",status=\"401\"}"), r::body);
     }
 
     @Test

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Prints the service's own cost per operation, per store, in one run: requests/s, p50 and p99 of
+# GET /validate, GET /, PATCH /, POST /, POST /create and POST /verify next to GET /health (the same
+# webapp, container and pipeline without a store read), with the ratio of each to /health, and the
+# ratio of GET /validate on Redis to GET /validate on memory (issue 11's goal: >= 0.8).
+#
+#   bash bench/api.sh                                  # memory redis mongodb couchbase
+#   STORES="memory redis" DURATION=20 WARMUP=20 bash bench/api.sh
+#   PROFILE="validate get patch" STORES="memory redis" bash bench/api.sh   # + JFR of those operations
+#
+# One real Tomcat 10.1 (target/tomcat-distribution, as the other scripts) serves one copy of the WAR per
+# store at /<store>/, each with its own config. Tomcat rather than `mvn jetty:run`: it is the container
+# the service ships for, the JVM holds only the service (no Maven, no plugin class loaders), and its
+# pid is the java process, so jcmd can profile it. redis: 127.0.0.1:6379, keys under a prefix of this
+# run, removed at the end. mongodb and couchbase: mongo-java-server and CouchbaseMock in a JVM of
+# their own (bench/StoreServers.java), so their rows show the service's work and a local round trip,
+# not a real server's speed. Each operation cycles through TOKENS pre-created sessions (bench/api.lua).
+#
+# Adding a store (e.g. issue 12's JDBC store): one branch in repository() below printing the config's
+# "repository" section, plus a server in bench/StoreServers.java if it needs a stand-in.
+#
+# Knobs: STORES, OPERATIONS, DURATION (s per measured run), WARMUP (s per operation before measuring,
+# plus FIRST_WARMUP once for the JIT), THREADS, CONNECTIONS, TOKENS, PORT, SKIP_BUILD=1,
+# PROFILE (operations to record with JFR; recordings and summaries under PROFILE_DIR).
+# Needs wrk (installed with apt-get if missing), curl, jq. Compare the figures of one run with each
+# other, not across runs or machines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STORES=${STORES:-memory redis mongodb couchbase}
+OPERATIONS=${OPERATIONS:-validate get patch post create verify}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+FIRST_WARMUP=${FIRST_WARMUP:-20}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+TOKENS=${TOKENS:-1000}
+PROFILE=${PROFILE:-}
+PROFILE_DIR=${PROFILE_DIR:-/tmp/session-bench-api-jfr}
+KEY=bench-key-0123456789abcdef
+PORT=${PORT:-18082}
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+case " $STORES " in *" redis "*)
+  redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis is not answering on 127.0.0.1:6379" >&2; exit 1; };;
+esac
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "building the WAR and the Tomcat distribution (mvn verify, tests skipped)"
+  mvn -B -q verify -DskipTests -DskipITs >/dev/null   # failsafe ignores -DskipTests alone
+fi
+HOME_DIR=$(ls -d "$PWD"/target/tomcat-distribution/apache-tomcat-*)
+BASE=$(mktemp -d /tmp/session-bench-api-XXXXXX)
+PREFIX="bench-api-$$:"
+cleanup() {
+  kill "${TOMCAT_PID:-}" 2>/dev/null || true; wait "${TOMCAT_PID:-}" 2>/dev/null || true
+  [ -n "${SERVERS_PID:-}" ] && { exec 3>&-; wait "$SERVERS_PID" 2>/dev/null || true; }
+  case " $STORES " in *" redis "*)
+    redis-cli -p 6379 --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli -p 6379 del >/dev/null;;
+  esac
+  rm -rf "$BASE"
+}
+trap cleanup EXIT
+
+# mongo-java-server and CouchbaseMock in a JVM of their own, alive while fd 3 is open.
+declare -A SERVER
+wanted=$(for s in mongodb couchbase; do case " $STORES " in *" $s "*) echo -n "$s ";; esac; done)
+if [ -n "$wanted" ]; then
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$BASE/cp.txt" >/dev/null
+  mkfifo "$BASE/servers.in"
+  # shellcheck disable=SC2086
+  java -cp "target/test-classes:$(cat "$BASE/cp.txt")" bench/StoreServers.java $wanted \
+    < "$BASE/servers.in" > "$BASE/servers.out" 2> "$BASE/servers.log" &
+  SERVERS_PID=$!
+  exec 3> "$BASE/servers.in"
+  for _ in $(seq 1 120); do
+    [ "$(wc -l < "$BASE/servers.out")" -ge "$(wc -w <<< "$wanted")" ] && break
+    kill -0 "$SERVERS_PID" 2>/dev/null || { cat "$BASE/servers.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  while read -r name address; do SERVER[$name]=$address; done < "$BASE/servers.out"
+fi
+
+repository() { # store -> the config's repository section
+  case "$1" in
+    memory) echo '{"type":"memory"}';;
+    redis) echo "{\"type\":\"redis\",\"timeoutMs\":2000,\"redis\":{\"url\":\"redis://127.0.0.1:6379\",\"keyPrefix\":\"$PREFIX\"}}";;
+    mongodb) echo "{\"type\":\"mongodb\",\"timeoutMs\":2000,\"mongodb\":{\"uri\":\"${SERVER[mongodb]}\",\"database\":\"bench\"}}";;
+    couchbase) echo "{\"type\":\"couchbase\",\"timeoutMs\":2000,\"couchbase\":{\"connectionString\":\"${SERVER[couchbase]}\",\"username\":\"sessions\",\"password\":\"mock-bucket-password\",\"bucket\":\"sessions\"}}";;
+    *) echo "unknown store $1" >&2; exit 1;;
+  esac
+}
+
+cp -r "$HOME_DIR/conf" "$BASE/conf"
+mkdir -p "$BASE"/{logs,temp,work,webapps,conf/Catalina/localhost}
+sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
+       -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\"/" "$BASE/conf/server.xml"
+for store in $STORES; do
+  cat > "$BASE/$store.json" <<JSON
+{"sessionExpirySec":7200,"credentials":{"key":"$KEY"},"repository":$(repository "$store")}
+JSON
+  cat > "$BASE/conf/Catalina/localhost/$store.xml" <<XML
+<Context docBase="$PWD/target/session-service.war">
+  <Parameter name="session.config" value="$BASE/$store.json" override="false"/>
+</Context>
+XML
+done
+
+echo "starting Tomcat on 127.0.0.1:$PORT with: $STORES"
+CATALINA_HOME="$HOME_DIR" CATALINA_BASE="$BASE" bash "$HOME_DIR/bin/catalina.sh" run > "$BASE/logs/console.log" 2>&1 &
+TOMCAT_PID=$!   # catalina.sh run execs java: this is the JVM jcmd profiles
+for store in $STORES; do
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$PORT/$store/health" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -sf "http://127.0.0.1:$PORT/$store/health" >/dev/null || { cat "$BASE/logs/console.log"; exit 1; }
+done
+
+# store kind -> $BASE/<store>-<kind>.tokens, TOKENS lines "user_id token". kind state: POST / sessions
+# (for validate, get, patch); kind user: POST /create sessions, one user each (for create, verify).
+sessions() {
+  local store=$1 kind=$2 dir="$BASE/$1-$2" i
+  mkdir -p "$dir"
+  for i in $(seq 1 "$TOKENS"); do
+    [ "$i" = 1 ] || echo next
+    if [ "$kind" = state ]; then
+      printf 'url = "http://127.0.0.1:%s/%s/"\ndata = "{\\"theme\\":\\"dark\\",\\"n\\":%s}"\n' "$PORT" "$store" "$i"
+    else
+      printf 'url = "http://127.0.0.1:%s/%s/create"\ndata = "{\\"user_id\\":\\"bench-%s-%s\\",\\"ttl\\":\\"2h\\"}"\n' \
+        "$PORT" "$store" "$$" "$i"
+    fi
+    printf 'header = "x-key: %s"\nheader = "content-type: application/json"\noutput = "%s/%s.json"\n' "$KEY" "$dir" "$i"
+  done > "$dir.curl"
+  curl -sf --no-progress-meter --parallel --parallel-max 8 -K "$dir.curl" || { echo "$store: creating sessions failed" >&2; exit 1; }
+  if [ "$kind" = state ]; then
+    jq -r '"- " + .xSessionToken' "$dir"/*.json > "$BASE/$store-$kind.tokens"
+  else
+    jq -r '.message.user_id + " " + .message.token' "$dir"/*.json > "$BASE/$store-$kind.tokens"
+  fi
+  local made; made=$(grep -c ' [^ ]' "$BASE/$store-$kind.tokens" || true)
+  [ "$made" = "$TOKENS" ] || { echo "$store: $made of $TOKENS $kind sessions created" >&2; exit 1; }
+}
+
+tokens_for() { case "$1" in create|verify) echo user;; *) echo state;; esac; }
+
+# store operation seconds -> "req/s p50-ms p99-ms non-2xx"
+measure() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s bench/api.lua "http://127.0.0.1:$PORT/$1/" \
+      -- "$2" "$BASE/$1-$(tokens_for "$2").tokens" "$KEY" |
+    awk 'function ms(l) { if (l ~ /us$/) { sub(/us/, "", l); return l / 1000 }
+                          if (l ~ /ms$/) { sub(/ms/, "", l); return l }
+                          if (l ~ /s$/) { sub(/s/, "", l); return l * 1000 }
+                          if (l ~ /m$/) { sub(/m/, "", l); return l * 60000 } return l }
+         /Requests\/sec/ {rps = $2} /^ +50%/ {p50 = ms($2)} /^ +99%/ {p99 = ms($2)} /Non-2xx/ {bad = $5}
+         END {printf "%s %.3f %.3f %d\n", rps, p50, p99, bad}'
+}
+
+# JFR of one more run of an operation: the recording, and over Tomcat's request threads the methods most
+# often on top of the stack (self time) and anywhere in its first 64 frames (JFR's default stack depth).
+profiled() { case " $PROFILE " in *" $1 "*) return 0;; esac; return 1; }
+hot_methods() { # recording.jfr -> summary on stdout
+  jfr print --events jdk.ExecutionSample "$1" | awk '
+    /sampledThread = / {request = ($0 ~ /http-nio/)}
+    /stackTrace = \[/ {if (!request) {top = 0; skip = 1; next} skip = 0; top = 1; n++; delete seen; next}
+    skip {next}
+    /^[ \t]+[a-zA-Z_$][^ ]*\(.*line:/ {
+      sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, "")
+      if (top) { self[$0]++; top = 0 }
+      if (!seen[$0]++) total[$0]++
+    }
+    END {
+      printf "samples: %d\n-- self (top frame) --\n", n
+      for (m in self) printf "%6.2f%% %s\n", 100 * self[m] / n, m | "sort -rn | head -40"
+      close("sort -rn | head -40")
+      printf "-- total (anywhere on the stack) --\n"
+      for (m in total) printf "%6.2f%% %s\n", 100 * total[m] / n, m | "sort -rn | head -120"
+    }'
+}
+
+echo "JIT warm-up: ${FIRST_WARMUP} s of GET /validate on the first store"
+first=${STORES%% *}
+sessions "$first" state
+measure "$first" validate "$FIRST_WARMUP" >/dev/null
+
+declare -A RESULT
+for store in $STORES; do
+  echo "$store: creating $TOKENS state sessions and $TOKENS user sessions, warming up"
+  [ -f "$BASE/$store-state.tokens" ] || sessions "$store" state
+  sessions "$store" user
+  for op in health $OPERATIONS; do measure "$store" "$op" "$WARMUP" >/dev/null; done
+  for op in health $OPERATIONS; do
+    RESULT[$store:$op]=$(measure "$store" "$op" "$DURATION")
+    if profiled "$op"; then   # a run of its own: starting JFR stalls the JVM for a while, the table must not show it
+      mkdir -p "$PROFILE_DIR"
+      jcmd "$TOMCAT_PID" JFR.start name="$store-$op" settings=profile >/dev/null
+      sleep 2
+      measure "$store" "$op" "$DURATION" >/dev/null
+      jcmd "$TOMCAT_PID" JFR.stop name="$store-$op" filename="$PROFILE_DIR/$store-$op.jfr" >/dev/null
+      hot_methods "$PROFILE_DIR/$store-$op.jfr" > "$PROFILE_DIR/$store-$op.txt"
+    fi
+  done
+done
+
+label() { case "$1" in health) echo "GET /health";; validate) echo "GET /validate";; get) echo "GET /";;
+  patch) echo "PATCH /";; post) echo "POST /";; create) echo "POST /create";; verify) echo "POST /verify";; esac; }
+printf '\n%-10s %-14s %10s %9s %9s %9s %8s\n' store operation "req/s" "p50 ms" "p99 ms" "vs health" "non-2xx"
+for store in $STORES; do
+  read -r hr _ <<< "${RESULT[$store:health]}"
+  for op in health $OPERATIONS; do
+    read -r r p50 p99 bad <<< "${RESULT[$store:$op]}"
+    awk -v s="$store" -v o="$(label "$op")" -v r="$r" -v h="$hr" -v p50="$p50" -v p99="$p99" -v bad="$bad" \
+      'BEGIN {printf "%-10s %-14s %10.0f %9.2f %9.2f %8.2fx %8d\n", s, o, r, p50, p99, r / h, bad}'
+  done
+done
+has() { case " $2 " in *" $1 "*) return 0;; esac; return 1; }   # word list
+if has memory "$STORES" && has redis "$STORES" && has validate "$OPERATIONS"; then
+  read -r m _ _ _ <<< "${RESULT[memory:validate]}"
+  read -r r _ _ _ <<< "${RESULT[redis:validate]}"
+  awk -v m="$m" -v r="$r" 'BEGIN {printf "\nGET /validate, Redis vs memory: %.2fx (goal >= 0.8)\n", r / m}'
+fi
+echo
+echo "(wrk -t$THREADS -c$CONNECTIONS, ${DURATION} s per operation after ${WARMUP} s of warm-up; each operation cycles"
+echo " through $TOKENS sessions; vs health = req/s over GET /health of the same store; non-2xx should be 0)"
+[ -z "$PROFILE" ] || echo "JFR recordings and hot-method summaries: $PROFILE_DIR"
