@@ -86,7 +86,12 @@ XML
 }
 param() { printf '<init-param><param-name>%s</param-name><param-value>%s</param-value></init-param>' "$1" "$2"; }
 # Unknown init-params are ignored by the filter, so look for the name in its classes before claiming a variant.
-filter_knows() { for j in target/filter-lib/common/*.jar; do unzip -p "$j" 'io/sessionservice/filter/*' 2>/dev/null; done | grep -aq "$1"; }
+# (grep -c reads to the end: with pipefail, grep -q would fail the pipe by closing it under unzip.)
+filter_knows() {
+  local hits
+  hits=$(for j in target/filter-lib/common/*.jar; do unzip -p "$j" 'io/sessionservice/filter/*' 2>/dev/null || true; done | grep -ac "$1" || true)
+  [ "${hits:-0}" -gt 0 ]
+}
 VARIANTS=(unprotected store store-touch remote)
 webapp unprotected ""
 webapp store "$(param mode store)$(param config "$BASE/config.json")"
