@@ -40,82 +40,9 @@ PROFILE_DIR=${PROFILE_DIR:-/tmp/session-bench-api-jfr}
 KEY=bench-key-0123456789abcdef
 PORT=${PORT:-18082}
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-case " $STORES " in *" redis "*)
-  redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis is not answering on 127.0.0.1:6379" >&2; exit 1; };;
-esac
-
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "building the WAR and the Tomcat distribution (mvn verify, tests skipped)"
-  mvn -B -q verify -DskipTests -DskipITs >/dev/null   # failsafe ignores -DskipTests alone
-fi
-HOME_DIR=$(ls -d "$PWD"/target/tomcat-distribution/apache-tomcat-*)
-BASE=$(mktemp -d /tmp/session-bench-api-XXXXXX)
-PREFIX="bench-api-$$:"
-cleanup() {
-  kill "${TOMCAT_PID:-}" 2>/dev/null || true; wait "${TOMCAT_PID:-}" 2>/dev/null || true
-  [ -n "${SERVERS_PID:-}" ] && { exec 3>&-; wait "$SERVERS_PID" 2>/dev/null || true; }
-  case " $STORES " in *" redis "*)
-    redis-cli -p 6379 --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli -p 6379 del >/dev/null;;
-  esac
-  rm -rf "$BASE"
-}
-trap cleanup EXIT
-
-# mongo-java-server and CouchbaseMock in a JVM of their own, alive while fd 3 is open.
-declare -A SERVER
-wanted=$(for s in mongodb couchbase; do case " $STORES " in *" $s "*) echo -n "$s ";; esac; done)
-if [ -n "$wanted" ]; then
-  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$BASE/cp.txt" >/dev/null
-  mkfifo "$BASE/servers.in"
-  # shellcheck disable=SC2086
-  java -cp "target/test-classes:$(cat "$BASE/cp.txt")" bench/StoreServers.java $wanted \
-    < "$BASE/servers.in" > "$BASE/servers.out" 2> "$BASE/servers.log" &
-  SERVERS_PID=$!
-  exec 3> "$BASE/servers.in"
-  for _ in $(seq 1 120); do
-    [ "$(wc -l < "$BASE/servers.out")" -ge "$(wc -w <<< "$wanted")" ] && break
-    kill -0 "$SERVERS_PID" 2>/dev/null || { cat "$BASE/servers.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  while read -r name address; do SERVER[$name]=$address; done < "$BASE/servers.out"
-fi
-
-repository() { # store -> the config's repository section
-  case "$1" in
-    memory) echo '{"type":"memory"}';;
-    redis) echo "{\"type\":\"redis\",\"timeoutMs\":2000,\"redis\":{\"url\":\"redis://127.0.0.1:6379\",\"keyPrefix\":\"$PREFIX\"}}";;
-    mongodb) echo "{\"type\":\"mongodb\",\"timeoutMs\":2000,\"mongodb\":{\"uri\":\"${SERVER[mongodb]}\",\"database\":\"bench\"}}";;
-    couchbase) echo "{\"type\":\"couchbase\",\"timeoutMs\":2000,\"couchbase\":{\"connectionString\":\"${SERVER[couchbase]}\",\"username\":\"sessions\",\"password\":\"mock-bucket-password\",\"bucket\":\"sessions\"}}";;
-    *) echo "unknown store $1" >&2; exit 1;;
-  esac
-}
-
-cp -r "$HOME_DIR/conf" "$BASE/conf"
-mkdir -p "$BASE"/{logs,temp,work,webapps,conf/Catalina/localhost}
-sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
-       -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\"/" "$BASE/conf/server.xml"
-for store in $STORES; do
-  cat > "$BASE/$store.json" <<JSON
-{"sessionExpirySec":7200,"credentials":{"key":"$KEY"},"repository":$(repository "$store")}
-JSON
-  cat > "$BASE/conf/Catalina/localhost/$store.xml" <<XML
-<Context docBase="$PWD/target/session-service.war">
-  <Parameter name="session.config" value="$BASE/$store.json" override="false"/>
-</Context>
-XML
-done
-
-echo "starting Tomcat on 127.0.0.1:$PORT with: $STORES"
-CATALINA_HOME="$HOME_DIR" CATALINA_BASE="$BASE" bash "$HOME_DIR/bin/catalina.sh" run > "$BASE/logs/console.log" 2>&1 &
-TOMCAT_PID=$!   # catalina.sh run execs java: this is the JVM jcmd profiles
-for store in $STORES; do
-  for _ in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$PORT/$store/health" >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  curl -sf "http://127.0.0.1:$PORT/$store/health" >/dev/null || { cat "$BASE/logs/console.log"; exit 1; }
-done
+BENCH_NAME=api
+# shellcheck source=bench/tomcat-per-store.sh
+source bench/tomcat-per-store.sh
 
 # store kind -> $BASE/<store>-<kind>.tokens, TOKENS lines "user_id token". kind state: POST / sessions
 # (for validate, get, patch); kind user: POST /create sessions, one user each (for create, verify).
