@@ -1,5 +1,6 @@
 package io.sessionservice.store.redis;
 
+import io.sessionservice.config.RedisSettings;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
@@ -60,7 +61,7 @@ public final class RedisSessionStore implements SessionStore {
 
     /** A store with this touch resolution and the default local cache. */
     public RedisSessionStore(RedisConnection connection, TouchResolution touchResolution, Clock clock) {
-        this(connection, clock, new Options(touchResolution, io.sessionservice.config.RedisSettings.DEFAULT_LOCAL_CACHE));
+        this(connection, clock, new Options(touchResolution, RedisSettings.DEFAULT_LOCAL_CACHE));
     }
 
     /** A store on a connection factory: nothing connects before the first operation. */
@@ -95,8 +96,9 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<Session> find(String token, boolean touch) {
         Session cached = cache == null ? null : cache.get(token);
-        if (cached != null && (!touch || !cached.sliding() || !touchResolution.mustWrite(
-                cached.expiresAt().toEpochMilli(), cached.ttlSeconds() * 1000, clock.millis()))) {
+        // A cached session answers unless this access must write a new expiry (Session's own rule).
+        if (cached != null && cached.expiryAfterAccess(clock.instant(), touch, touchResolution)
+                .equals(cached.expiresAt())) {
             return Optional.of(cached);
         }
         return cache == null ? read(token, touch) : cache.fill(token, () -> read(token, touch));
