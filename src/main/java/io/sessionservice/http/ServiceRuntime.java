@@ -26,7 +26,7 @@ public final class ServiceRuntime implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
-                config.limits(), StateFields.SERVER_MANAGED);
+                config.limits(), StateFields.SERVER_MANAGED, config.tokensAtRest());
         this.credentials = new Credentials(config.keys());
         this.bodies = new JsonBodies(config.maxBodyBytes());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -68,7 +68,7 @@ public class UserSessionResource {
                                   @QueryParam("user_id") String userId) {
         Session s = authorized(key).sessions().latestSession(requireUserId(userId))
                 .orElseThrow(() -> new ApiException(404, "No live session for this user_id"));
-        return ok(Representations.user(s));
+        return ok(Representations.user(s, tokensKnown()));
     }
 
     @GET
@@ -80,7 +80,8 @@ public class UserSessionResource {
         UserSessionPage page = authorized(key).sessions()
                 .sessionsOf(requireUserId(userId), limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        page.sessions().forEach(s -> list.add(Representations.user(s)));
+        boolean withToken = tokensKnown();
+        page.sessions().forEach(s -> list.add(Representations.user(s, withToken)));
         ObjectNode body = Representations.success(list);
         if (page.nextCursor() != null) {
             body.put("cursor", page.nextCursor());
@@ -119,6 +120,11 @@ public class UserSessionResource {
         }
         boolean valid = runtime.sessions().verify(userId, token);
         return ok(TextNode.valueOf(Boolean.toString(valid)));
+    }
+
+    /** Whether sessions read by user id carry their tokens: not when the store keeps only digests. */
+    private boolean tokensKnown() {
+        return runtime.sessions().tokensAtRest().keepsTokens();
     }
 
     private ServiceRuntime authorized(String key) {
