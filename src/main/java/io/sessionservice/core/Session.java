@@ -33,6 +33,11 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
         return now.isBefore(expiresAt);
     }
 
+    /** The same session under another name: the service swaps a token and its storage key (TokensAtRest). */
+    public Session withToken(String newToken) {
+        return new Session(newToken, userId, data, createdAt, expiresAt, ttlSeconds, sliding);
+    }
+
     public Session withExpiresAt(Instant newExpiresAt) {
         return new Session(token, userId, data, createdAt, newExpiresAt, ttlSeconds, sliding);
     }
