@@ -46,12 +46,22 @@ public class StateResource {
 
     @POST
     public Response create(@Context HttpServletRequest request, @HeaderParam(Headers.KEY) String key,
-                           @HeaderParam(Headers.TTL) String ttl, InputStream body) {
+                           @HeaderParam(Headers.TTL) String ttl, @HeaderParam(Headers.MAX_LIFETIME) String maxLifetime,
+                           InputStream body) {
         runtime.checkKey(key, request);
         var data = runtime.bodies().optionalObject(headers, body);
-        Session s = runtime.sessions().createStateSession(
-                data == null ? JsonNodeFactory.instance.objectNode() : data, TtlHeader.seconds(ttl));
+        Session s = runtime.sessions().createStateSession(data == null ? JsonNodeFactory.instance.objectNode() : data,
+                TtlHeader.seconds(ttl), TtlHeader.seconds(Headers.MAX_LIFETIME, maxLifetime));
         runtime.audit().created(AuditLog.Client.of(request), s.userId(), s.token());
+        return ok(Representations.state(s));
+    }
+
+    /** The session under a new issued token; the old token ends (after rotationGraceSec, if set). */
+    @POST
+    @Path("rotate")
+    public Response rotate(@Context HttpServletRequest request, @HeaderParam(Headers.SESSION_TOKEN) String token) {
+        Session s = live(token, runtime.sessions().rotate(requireToken(token)));
+        runtime.audit().rotated(AuditLog.Client.of(request), s.userId(), token, s.token());
         return ok(Representations.state(s));
     }
 
