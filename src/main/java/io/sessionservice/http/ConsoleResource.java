@@ -5,6 +5,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -31,6 +32,7 @@ public class ConsoleResource {
 
     /** /console/ is the page; /console (Jersey routes both here) redirects there, so relative links resolve. */
     @GET
+    @Produces("text/html")
     public Response page(@Context UriInfo uri) {
         if (!uri.getPath().endsWith("/")) {
             return Response.status(308).location(uri.getBaseUriBuilder().path("console/").build()).build();
@@ -40,6 +42,7 @@ public class ConsoleResource {
 
     @GET
     @Path("{file}")
+    @Produces({"text/html", "text/javascript", "text/css"})
     public Response file(@PathParam("file") String name) {
         String type = FILES.get(name);
         InputStream in = type == null ? null : context.getResourceAsStream("/console/" + name);
