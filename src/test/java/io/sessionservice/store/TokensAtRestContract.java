@@ -81,4 +81,27 @@ public interface TokensAtRestContract {
         assertEquals(1, service.endSessionsOf(user));
         assertFalse(service.verify(user, issuedToken));
     }
+
+    /** A rotation moves the session to the new token's digest (on Redis Cluster: a key in the old key's slot). */
+    @Test
+    default void hashedTokensRotateToTheNewTokensDigest() throws Exception {
+        var fields = new ServerFields("xSessionToken", java.util.Set.of("xSessionToken"));
+        SessionService service = new SessionService(store(), testClock(), 600, 86_400, SessionLimits.DEFAULT, fields,
+                TokensAtRest.HASHED);
+        String user = "at-rest-rotate-" + UUID.randomUUID();
+        Session created = service.createStateSession(JsonNodeFactory.instance.objectNode().put("AccountId", user), null);
+        Session rotated = service.rotate(created.token()).orElseThrow();
+
+        assertFalse(rotated.token().equals(created.token()));
+        assertEquals(user, rotated.userId());
+        assertEquals(rotated.token(), service.get(rotated.token()).orElseThrow().token(), "answered under the token, not its digest");
+        assertTrue(service.get(created.token()).isEmpty(), "the old token ended");
+        assertTrue(store().find(TokensAtRest.HASHED.storageKey(rotated.token()), false).isPresent());
+        assertTrue(store().find(rotated.token(), false).isEmpty(), "the store knows the session by the digest only");
+        assertEquals(List.of(TokensAtRest.HASHED.storageKey(rotated.token())),
+                service.sessionsOf(user).stream().map(Session::token).toList());
+        String raw = rawContent(user, List.of(TokensAtRest.HASHED.storageKey(rotated.token())));
+        assertFalse(raw.contains(rotated.token()), "the new token is not kept in the clear: " + raw);
+        service.endSessionsOf(user);
+    }
 }
