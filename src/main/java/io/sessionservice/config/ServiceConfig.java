@@ -3,6 +3,7 @@ package io.sessionservice.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.SessionLimits;
+import io.sessionservice.core.SessionService;
 import io.sessionservice.core.TouchResolution;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,9 +62,18 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         if (touchResolution > TouchResolution.MAX_SECONDS) {
             throw new ConfigException("touchResolutionSec is too large (at most " + TouchResolution.MAX_SECONDS + ")");
         }
+        long maxLifetime = nonNegativeLong(root, "maxLifetimeSec", SessionLimits.DEFAULT_MAX_LIFETIME_SEC);
+        if (maxLifetime > SessionService.MAX_TTL_LIMIT_SECONDS) {
+            throw new ConfigException("maxLifetimeSec is too large (at most " + SessionService.MAX_TTL_LIMIT_SECONDS + ")");
+        }
+        long grace = nonNegativeLong(root, "rotationGraceSec", SessionLimits.DEFAULT_ROTATION_GRACE_SEC);
+        if (grace > SessionLimits.MAX_ROTATION_GRACE_SEC) {
+            throw new ConfigException("rotationGraceSec is too large (at most " + SessionLimits.MAX_ROTATION_GRACE_SEC + ")");
+        }
         return new ServiceConfig(expiry, maxTtl, keys(root.path("credentials")), requireKey, (int) maxBody,
                 type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository,
-                new SessionLimits(maxSessionBytes, (int) maxPerUser), TouchResolution.ofSeconds(touchResolution));
+                new SessionLimits(maxSessionBytes, (int) maxPerUser, maxLifetime, grace),
+                TouchResolution.ofSeconds(touchResolution));
     }
 
     /** The memory store's cap on sessions held, {@code repository.memory.maxSessions}. */

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param expiresAt  the session does not exist from this instant on
  * @param ttlSeconds lifetime in whole seconds; sliding sessions move expiresAt to now + ttl
  * @param sliding    whether reads and writes through the state API extend expiresAt
+ * @param lifetimeEnd a sliding session's absolute cap ({@code createdAt + maxLifetimeSec}): no slide moves
+ *                   expiresAt past it; null when uncapped (and for absolute sessions, which never slide)
  */
 public record Session(String token, String userId, ObjectNode data, Instant createdAt,
-                      Instant expiresAt, long ttlSeconds, boolean sliding) {
+                      Instant expiresAt, long ttlSeconds, boolean sliding, Instant lifetimeEnd) {
 
     /** The data field whose string value names the session's user (seed 004's convention). */
     public static final String ACCOUNT_ID = "AccountId";
@@ -29,21 +31,46 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
         Objects.requireNonNull(expiresAt, "expiresAt");
     }
 
+    /** A session without a lifetime cap. */
+    public Session(String token, String userId, ObjectNode data, Instant createdAt, Instant expiresAt,
+                   long ttlSeconds, boolean sliding) {
+        this(token, userId, data, createdAt, expiresAt, ttlSeconds, sliding, null);
+    }
+
     public boolean isLiveAt(Instant now) {
         return now.isBefore(expiresAt);
     }
 
     public Session withExpiresAt(Instant newExpiresAt) {
-        return new Session(token, userId, data, createdAt, newExpiresAt, ttlSeconds, sliding);
+        return new Session(token, userId, data, createdAt, newExpiresAt, ttlSeconds, sliding, lifetimeEnd);
     }
 
     public Session withData(ObjectNode newData, String newUserId) {
-        return new Session(token, newUserId, newData, createdAt, expiresAt, ttlSeconds, sliding);
+        return new Session(token, newUserId, newData, createdAt, expiresAt, ttlSeconds, sliding, lifetimeEnd);
     }
 
-    /** The new expiry of a read or write at {@code now}: slid for sliding sessions when touched. */
+    /** The same session under another token (a rotation). */
+    public Session withToken(String newToken) {
+        return new Session(newToken, userId, data, createdAt, expiresAt, ttlSeconds, sliding, lifetimeEnd);
+    }
+
+    /** The same session with another ttl (answers show the ttl capped by the lifetime, see SessionService). */
+    public Session withTtlSeconds(long newTtlSeconds) {
+        return new Session(token, userId, data, createdAt, expiresAt, newTtlSeconds, sliding, lifetimeEnd);
+    }
+
+    /** The new expiry of a read or write at {@code now}: slid for sliding sessions when touched, never past the cap. */
     public Instant expiryAfterAccess(Instant now, boolean touch) {
-        return touch && sliding ? now.plusSeconds(ttlSeconds) : expiresAt;
+        return touch && sliding ? slidTo(now) : expiresAt;
+    }
+
+    /** now + ttl, capped by {@link #lifetimeEnd}; never earlier than the current expiry (a slide only extends). */
+    private Instant slidTo(Instant now) {
+        Instant slid = now.plusSeconds(ttlSeconds);
+        if (lifetimeEnd != null && slid.isAfter(lifetimeEnd)) {
+            slid = lifetimeEnd.isAfter(expiresAt) ? lifetimeEnd : expiresAt;
+        }
+        return slid;
     }
 
     /**
@@ -51,8 +78,13 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
      * only when that moves it by more than the resolution, else unchanged (nothing to write).
      */
     public Instant expiryAfterAccess(Instant now, boolean touch, TouchResolution resolution) {
-        return touch && sliding && resolution.mustWrite(expiresAt.toEpochMilli(), ttlSeconds * 1000, now.toEpochMilli())
-                ? now.plusSeconds(ttlSeconds) : expiresAt;
+        if (!touch || !sliding) {
+            return expiresAt;
+        }
+        Instant slid = slidTo(now);
+        // TouchResolution.mustWrite's rule, measured to the capped slide (a session at its cap writes nothing).
+        return slid.toEpochMilli() - expiresAt.toEpochMilli() > resolution.millisFor(ttlSeconds * 1000)
+                ? slid : expiresAt;
     }
 
     /** The user id that a data object implies: its AccountId when that is a string. */
@@ -65,6 +97,7 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
     public String toString() {
         // Never print the token: it is a bearer secret.
         return "Session[token=" + Tokens.fingerprint(token) + ", userId=" + userId
-                + ", expiresAt=" + expiresAt + ", ttl=" + ttlSeconds + ", sliding=" + sliding + "]";
+                + ", expiresAt=" + expiresAt + ", ttl=" + ttlSeconds + ", sliding=" + sliding
+                + (lifetimeEnd == null ? "" : ", lifetimeEnd=" + lifetimeEnd) + "]";
     }
 }

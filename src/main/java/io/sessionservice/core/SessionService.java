@@ -76,9 +76,18 @@ public final class SessionService {
      * @param ttlSeconds null for the default, else 1..maxTtlSec
      */
     public Session createStateSession(ObjectNode body, Long ttlSeconds) {
+        return createStateSession(body, ttlSeconds, null);
+    }
+
+    /**
+     * POST / with the x-max-lifetime header: {@code maxLifetimeSeconds} caps this session's life below
+     * the maxLifetimeSec setting (null: the setting; with the setting off, any value up to 100 years).
+     */
+    public Session createStateSession(ObjectNode body, Long ttlSeconds, Long maxLifetimeSeconds) {
         if (ttlSeconds != null) {
             checkTtlRange(ttlSeconds);
         }
+        long lifetime = lifetimeOf(maxLifetimeSeconds);
         long ttl = ttlSeconds == null ? defaultTtlSeconds : ttlSeconds;
         String token = null;
         JsonNode supplied = serverFields.token() == null ? null : body.get(serverFields.token());
@@ -91,17 +100,37 @@ public final class SessionService {
         }
         ObjectNode data = withoutServerFields(body);
         Instant now = now();
-        return insert(token, data, now, now.plusSeconds(ttl), ttl, true);
+        Instant lifetimeEnd = lifetime == 0 ? null : now.plusSeconds(lifetime);
+        Instant expiresAt = now.plusSeconds(ttl);
+        if (lifetimeEnd != null && expiresAt.isAfter(lifetimeEnd)) {
+            expiresAt = lifetimeEnd;
+        }
+        return answer(insert(token, data, now, expiresAt, ttl, true, lifetimeEnd));
     }
 
     /** GET /: the session, its sliding expiry extended. */
     public Optional<Session> get(String token) {
-        return Tokens.isWellFormed(token) ? store.find(token, true) : Optional.empty();
+        return Tokens.isWellFormed(token) ? store.find(token, true).map(this::answer) : Optional.empty();
     }
 
     /** GET /validate: the session, expiry left as it is. */
     public Optional<Session> validate(String token) {
-        return Tokens.isWellFormed(token) ? store.find(token, false) : Optional.empty();
+        return Tokens.isWellFormed(token) ? store.find(token, false).map(this::answer) : Optional.empty();
+    }
+
+    /**
+     * POST /rotate: the session moved to a new issued token (same data, owner, createdAt, expiry, ttl and
+     * lifetime cap; nothing slides). The old token ends at once, or after rotationGraceSec during which it
+     * still reads the session as it was (see {@link SessionStore#rotate}). Any live session rotates,
+     * sliding or absolute (those of POST /create too). Empty when the token names no live session, or
+     * names a rotation's read-only copy (a rotated token cannot be rotated again).
+     */
+    public Optional<Session> rotate(String token) {
+        if (!Tokens.isWellFormed(token)) {
+            return Optional.empty();
+        }
+        Instant oldUntil = limits.rotationGraceSec() == 0 ? null : now().plusSeconds(limits.rotationGraceSec());
+        return store.rotate(token, store.newTokenFor(token), oldUntil).map(this::answer);
     }
 
     /** PUT / by a token holder: the owner stays as it is. */
@@ -250,11 +279,41 @@ public final class SessionService {
     }
 
     private Optional<Session> update(String token, Mutation mutation) {
-        return Tokens.isWellFormed(token) ? store.update(token, mutation, true) : Optional.empty();
+        return Tokens.isWellFormed(token) ? store.update(token, mutation, true).map(this::answer) : Optional.empty();
+    }
+
+    /** The lifetime cap of a new sliding session: the header's value, checked against the setting, or the setting. */
+    private long lifetimeOf(Long requested) {
+        long setting = limits.maxLifetimeSec();
+        if (requested == null) {
+            return setting;
+        }
+        long most = setting == 0 ? MAX_TTL_LIMIT_SECONDS : setting;
+        if (requested < 1 || requested > most) {
+            throw new InvalidRequestException("max lifetime must be between 1 and " + most + " seconds");
+        }
+        return requested;
+    }
+
+    /**
+     * A session as answers show it: a capped session's ttl is at most the whole seconds left before its
+     * lifetime end, so Ttl says how far a touch can still move the expiry (Expires is already capped).
+     */
+    private Session answer(Session s) {
+        if (s.lifetimeEnd() == null || !s.sliding()) {
+            return s;
+        }
+        long left = secondsRoundingUp(Duration.between(now(), s.lifetimeEnd()));
+        return left >= s.ttlSeconds() ? s : s.withTtlSeconds(Math.max(0, left));
     }
 
     private Session insert(String suppliedToken, ObjectNode data, Instant createdAt, Instant expiresAt,
                            long ttl, boolean sliding) {
+        return insert(suppliedToken, data, createdAt, expiresAt, ttl, sliding, null);
+    }
+
+    private Session insert(String suppliedToken, ObjectNode data, Instant createdAt, Instant expiresAt,
+                           long ttl, boolean sliding, Instant lifetimeEnd) {
         createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
         expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
         String userId = Session.userIdOf(data);
@@ -263,7 +322,7 @@ public final class SessionService {
         }
         int cap = limits.maxSessionsPerUser();
         if (suppliedToken != null) {
-            Session session = new Session(suppliedToken, userId, data, createdAt, expiresAt, ttl, sliding);
+            Session session = new Session(suppliedToken, userId, data, createdAt, expiresAt, ttl, sliding, lifetimeEnd);
             if (!store.insert(session, cap)) {
                 throw new TokenConflictException();
             }
@@ -271,7 +330,7 @@ public final class SessionService {
         }
         // An issued token clashing is a 2^-256 event; retrying keeps even that from reaching the client.
         for (int attempt = 0; attempt < 3; attempt++) {
-            Session session = new Session(Tokens.issue(), userId, data, createdAt, expiresAt, ttl, sliding);
+            Session session = new Session(Tokens.issue(), userId, data, createdAt, expiresAt, ttl, sliding, lifetimeEnd);
             if (store.insert(session, cap)) {
                 return session;
             }

@@ -1,5 +1,6 @@
 package io.sessionservice.core;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,6 +48,34 @@ public interface SessionStore extends AutoCloseable {
 
     /** Ends the session. @return whether a live session was ended */
     boolean delete(String token);
+
+    /**
+     * Moves the live session named {@code token} to {@code newToken}, atomically: the same data, owner,
+     * createdAt, expiresAt, ttl, sliding and lifetimeEnd; the user's index names the new token. Of
+     * concurrent rotations of one token exactly one succeeds; the others find no live session.
+     *
+     * <p>The old token: when {@code oldUntil} is null or not after now, it names nothing from then on.
+     * Else, until {@code oldUntil} (the rotation grace), it names a <em>read-only copy</em>:
+     * {@link #find} answers the session as it was rotated, under the old token, its expiry at most
+     * {@code oldUntil}, never slid ({@code sliding} false); {@link #update} and {@link #delete} treat the
+     * old token as unknown; {@link #findByUser} does not list it; {@link #insert} of that token is refused
+     * (it is live). Ending the new session does not end the copy: it ends by itself at {@code oldUntil}.
+     *
+     * @param newToken a token from {@link #newTokenFor(String)}
+     * @return the session under {@code newToken}; empty (nothing written) when {@code token} names no live
+     * session, or only a read-only copy
+     * @throws TokenConflictException when {@code newToken} names a live session (nothing changed)
+     */
+    Optional<Session> rotate(String token, String newToken, Instant oldUntil);
+
+    /**
+     * A new issued token for {@link #rotate}: {@link Tokens#issue()} unless the store needs the new token
+     * placed near the old one to rotate in one round trip (Redis Cluster: the same hash slot); whatever
+     * it returns carries the 256 random bits of {@link Tokens#issue()}.
+     */
+    default String newTokenFor(String token) {
+        return Tokens.issue();
+    }
 
     /**
      * One page of a user's live sessions, newest first (see {@link PageStart} for the order), at most

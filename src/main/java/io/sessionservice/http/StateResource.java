@@ -41,11 +41,20 @@ public class StateResource {
     }
 
     @POST
-    public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl, InputStream body) {
+    public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl,
+                           @HeaderParam(Headers.MAX_LIFETIME) String maxLifetime, InputStream body) {
         runtime.credentials().check(key);
         var data = runtime.bodies().optionalObject(headers, body);
-        Session s = runtime.sessions().createStateSession(
-                data == null ? JsonNodeFactory.instance.objectNode() : data, TtlHeader.seconds(ttl));
+        Session s = runtime.sessions().createStateSession(data == null ? JsonNodeFactory.instance.objectNode() : data,
+                TtlHeader.seconds(ttl), TtlHeader.seconds(Headers.MAX_LIFETIME, maxLifetime));
+        return ok(Representations.state(s));
+    }
+
+    /** The session under a new issued token; the old token ends (after rotationGraceSec, if set). */
+    @POST
+    @Path("rotate")
+    public Response rotate(@HeaderParam(Headers.SESSION_TOKEN) String token) {
+        Session s = live(token, runtime.sessions().rotate(requireToken(token)));
         return ok(Representations.state(s));
     }
 

@@ -9,6 +9,8 @@ public final class Headers {
     public static final String KEY = "x-key";
     /** The state API's requested TTL on create: whole seconds. */
     public static final String TTL = "x-ttl";
+    /** The state API's per-session lifetime cap on create: whole seconds, at most maxLifetimeSec. */
+    public static final String MAX_LIFETIME = "x-max-lifetime";
     /** {@code true} on {@code GET /validate} adds the session's data as {@link StateFields#SESSION}. */
     public static final String INCLUDE_SESSION = "x-include-session";
 

@@ -42,12 +42,16 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCreateTests, UserSessionApiTests,
-        InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests {
+        InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests, LifecycleApiTests {
 
     protected static final String KEY = "it-key-0123456789abcdef";
     protected static final String ROTATED_KEY = "it-key-rotated-fedcba9876543210";
     protected static final long DEFAULT_TTL = 3600;
     protected static final long MAX_TTL = 2_592_000;
+    /** maxLifetimeSec of the ITs: below MAX_TTL, so the cap shows on a long x-ttl. */
+    protected static final long MAX_LIFETIME = 604_800;
+    /** rotationGraceSec of the ITs: short, so the grace's end is seen within a test. */
+    protected static final long ROTATION_GRACE = 1;
     protected static final int MAX_BODY = 65_536;
     /** Below MAX_BODY, so that a body the service reads whole can still be past the session limit. */
     protected static final int MAX_SESSION_BYTES = 60_000;
@@ -108,7 +112,9 @@ public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCre
                 .put("maxTtlSec", MAX_TTL)
                 .put("maxBodyBytes", MAX_BODY)
                 .put("maxSessionBytes", MAX_SESSION_BYTES)
-                .put("maxSessionsPerUser", MAX_SESSIONS_PER_USER);
+                .put("maxSessionsPerUser", MAX_SESSIONS_PER_USER)
+                .put("maxLifetimeSec", MAX_LIFETIME)
+                .put("rotationGraceSec", ROTATION_GRACE);
         config.putObject("credentials").putArray("keys").add(KEY).add(ROTATED_KEY);
         config.putObject("userApi").put("requireKey", true);
         config.set("repository", Http.parse(repositoryJson()));

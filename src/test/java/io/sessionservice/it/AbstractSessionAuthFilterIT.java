@@ -202,6 +202,22 @@ public abstract class AbstractSessionAuthFilterIT {
         }
     }
 
+    /** Issue 13: after POST /rotate the old token is refused at once and the new one has the same principal. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guarded")
+    void followsARotatedTokenWithTheSamePrincipal(Guarded app) {
+        Http http = app(app.name());
+        String user = newUser();
+        String old = stateToken(user);
+        assertAdmitted(user, app, http.get("page", "x-session-token", old));
+        assertAdmitted(user, app, http.get("page", "x-session-token", old)); // store mode: now in the local cache
+        String next = ok(service.post("rotate", null, "x-session-token", old)).get("xSessionToken").asText();
+        assertRefusedWithin100Ms(http, old);
+        assertRefused("Session with token:'" + old + "' was not found", http.get("page", "x-session-token", old));
+        assertAdmitted(user, app, http.get("page", "x-session-token", next));
+        assertAdmitted(user, app, http.get("page", "Cookie", "sid=" + next));
+    }
+
     // ------------------------------------------------------------------ refused
 
     @ParameterizedTest(name = "{0}")

@@ -126,6 +126,17 @@ final class HttpApiSupport {
     // ================================================================== JSON and time helpers
 
     /** The data part of a state representation, after checking that it ends in xSessionToken, Expires, Ttl. */
+    /** The tokens of a user-API list of sessions (GET /sessions), each checked to be a user session. */
+    static List<String> tokensOf(JsonNode sessions) {
+        assertTrue(sessions.isArray(), sessions::toString);
+        List<String> tokens = new java.util.ArrayList<>();
+        sessions.forEach(s -> {
+            assertUserSession(s);
+            tokens.add(s.get("token").asText());
+        });
+        return tokens;
+    }
+
     static ObjectNode dataOf(JsonNode representation) {
         List<String> names = fieldNames(representation);
         assertTrue(names.size() >= 3 && names.subList(names.size() - 3, names.size()).equals(SERVER_FIELDS),

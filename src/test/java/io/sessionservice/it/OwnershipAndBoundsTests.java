@@ -16,6 +16,7 @@ import static io.sessionservice.it.HttpApiSupport.now;
 import static io.sessionservice.it.HttpApiSupport.obj;
 import static io.sessionservice.it.HttpApiSupport.ok;
 import static io.sessionservice.it.HttpApiSupport.tokenOf;
+import static io.sessionservice.it.HttpApiSupport.tokensOf;
 import static io.sessionservice.it.HttpApiSupport.uniqueToken;
 import static io.sessionservice.it.HttpApiSupport.uniqueUser;
 import static io.sessionservice.it.HttpApiSupport.userSuccess;
@@ -362,16 +363,6 @@ interface OwnershipAndBoundsTests extends HttpApiFixture {
             total += f.getKey().getBytes(UTF_8).length + f.getValue().toString().getBytes(UTF_8).length;
         }
         return total;
-    }
-
-    private static List<String> tokensOf(JsonNode sessions) {
-        assertTrue(sessions.isArray(), sessions::toString);
-        List<String> tokens = new ArrayList<>();
-        sessions.forEach(s -> {
-            assertUserSession(s);
-            tokens.add(s.get("token").asText());
-        });
-        return tokens;
     }
 
     private static void assertNewestFirst(JsonNode sessions) {

@@ -13,6 +13,7 @@ import static io.sessionservice.it.HttpApiSupport.json;
 import static io.sessionservice.it.HttpApiSupport.now;
 import static io.sessionservice.it.HttpApiSupport.ok;
 import static io.sessionservice.it.HttpApiSupport.tokenOf;
+import static io.sessionservice.it.HttpApiSupport.tokensOf;
 import static io.sessionservice.it.HttpApiSupport.uniqueToken;
 import static io.sessionservice.it.HttpApiSupport.uniqueUser;
 import static io.sessionservice.it.HttpApiSupport.userSuccess;
@@ -228,14 +229,5 @@ interface UserSessionApiTests extends HttpApiFixture {
     private String createdAgo(String user, Instant now, int hours) {
         return newUserSession(json("user_id", user, "created_at", ISO.format(now.minus(Duration.ofHours(hours))),
                 "ttl", "24h")).get("token").asText();
-    }
-
-    private static List<String> tokensOf(JsonNode sessions) {
-        List<String> tokens = new ArrayList<>();
-        sessions.forEach(s -> {
-            assertUserSession(s);
-            tokens.add(s.get("token").asText());
-        });
-        return tokens;
     }
 }

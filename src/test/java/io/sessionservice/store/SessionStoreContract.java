@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * how to open the store; time moves through {@link #advance} (a {@link TestClock}), never by
  * sleeping. Every test uses fresh tokens and user ids, so a shared backend needs no cleanup.
  */
-public abstract class SessionStoreContract implements SessionBoundsContract {
+public abstract class SessionStoreContract implements SessionBoundsContract, SessionLifecycleContract {
 
     protected final TestClock clock = new TestClock();
     protected SessionStore store;

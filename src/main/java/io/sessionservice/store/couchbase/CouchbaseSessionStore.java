@@ -8,6 +8,7 @@ import static com.couchbase.client.java.kv.ReplaceOptions.replaceOptions;
 import com.couchbase.client.core.diagnostics.PingState;
 import com.couchbase.client.core.env.Authenticator;
 import com.couchbase.client.core.error.CouchbaseException;
+import com.couchbase.client.core.error.CasMismatchException;
 import com.couchbase.client.core.error.DocumentExistsException;
 import com.couchbase.client.core.error.DocumentNotFoundException;
 import com.couchbase.client.core.error.subdoc.DocumentTooDeepException;
@@ -31,6 +32,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.couchbase.SessionDocument.Stored;
 import java.time.Clock;
@@ -194,8 +196,8 @@ public final class CouchbaseSessionStore implements SessionStore {
     public boolean delete(String token) {
         return Kv.retrying("a session delete", () -> {
             Optional<Stored> current = read(token);
-            if (current.isEmpty()) {
-                return false;
+            if (current.isEmpty() || current.get().rotated()) {
+                return false; // a rotation's read-only copy ends by itself
             }
             try {
                 // An expired document is removed too, but does not count as ending a session.
@@ -204,6 +206,55 @@ public final class CouchbaseSessionStore implements SessionStore {
             } catch (DocumentNotFoundException e) {
                 return false;
             }
+        });
+    }
+
+    /**
+     * KV operations: 3 without owner (read, insert under the new token, remove or replace the old one
+     * with its CAS), 5 with one (+2: the new token's index entry first, as an insert). A concurrent write
+     * of the old session makes the CAS fail: the new document is removed (+1) and it starts again; a
+     * concurrent rotation then finds no live session, so exactly one new token survives and is answered.
+     */
+    @Override
+    public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        return Kv.retrying("a session rotation", () -> {
+            Optional<Stored> read = read(token);
+            Instant now = clock.instant();
+            if (read.isEmpty() || read.get().rotated() || !read.get().session().isLiveAt(now)) {
+                return Optional.empty();
+            }
+            Stored current = read.get();
+            Session moved = current.session().withToken(newToken);
+            String newKey = SessionDocument.key(newToken);
+            String incarnation = SessionDocument.newIncarnation();
+            if (moved.userId() != null) {
+                long pendingUntil = Math.min(clock.millis() + UserIndex.PENDING_MILLIS, moved.expiresAt().toEpochMilli());
+                index.add(moved.userId(), new UserIndex.Entry(newKey, moved.createdAt().toEpochMilli(),
+                        current.indexedUntil(), incarnation, pendingUntil));
+            }
+            try {
+                Kv.call(() -> collection.insert(newKey, SessionDocument.encode(moved, incarnation, current.indexedUntil()),
+                        insertOptions().expiry(Kv.expiry(moved.expiresAt()))));
+            } catch (DocumentExistsException e) {
+                throw new TokenConflictException(); // an issued token taken: a 2^-256 event
+            }
+            String oldKey = SessionDocument.key(token);
+            try {
+                if (oldUntil != null && oldUntil.isAfter(now)) {
+                    Instant copyEnd = moved.expiresAt().isBefore(oldUntil) ? moved.expiresAt() : oldUntil;
+                    byte[] copy = SessionDocument.encodeRotatedCopy(current.session().withExpiresAt(copyEnd),
+                            current.incarnation());
+                    Kv.call(() -> collection.replace(oldKey, copy, replaceOptions().cas(current.cas())
+                            .expiry(Kv.expiry(copyEnd))));
+                } else {
+                    Kv.call(() -> collection.remove(oldKey, removeOptions().cas(current.cas())));
+                }
+            } catch (CasMismatchException | DocumentNotFoundException e) {
+                // Another write (or rotation) of the old session came first: this new one must not survive.
+                Kv.call(() -> collection.remove(newKey));
+                throw new Kv.Again();
+            }
+            return Optional.of(moved);
         });
     }
 
@@ -248,7 +299,7 @@ public final class CouchbaseSessionStore implements SessionStore {
         return Kv.retrying("a session update", () -> {
             Optional<Stored> read = read(token);
             Instant now = clock.instant();
-            if (read.isEmpty() || !read.get().session().isLiveAt(now)) {
+            if (read.isEmpty() || !read.get().session().isLiveAt(now) || read.get().rotated() && mutation != null) {
                 return Optional.empty();
             }
             Stored current = read.get();

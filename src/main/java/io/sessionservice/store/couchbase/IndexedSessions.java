@@ -202,7 +202,7 @@ final class IndexedSessions {
 
     private static State state(String userId, Entry e, Stored doc, Instant now) {
         boolean live = doc != null && doc.session().isLiveAt(now);
-        if (live && userId.equals(doc.session().userId())) {
+        if (live && !doc.rotated() && userId.equals(doc.session().userId())) {
             return State.LIVE;
         }
         if (doc != null && !live && doc.incarnation().equals(e.incarnation())) {

@@ -36,7 +36,8 @@ import reactor.core.publisher.Mono;
  * <pre>
  * key  "session::" + base64url(SHA-256(token))
  * {"type":"session", "token":"…", "userId":"…"|null, "createdAt":&lt;epoch ms&gt;, "expiresAt":&lt;epoch ms&gt;,
- *  "ttl":&lt;s&gt;, "sliding":true|false, "incarnation":{"&lt;id&gt;":true}, "indexedUntil":&lt;epoch ms&gt;|0,
+ *  "ttl":&lt;s&gt;, "sliding":true|false, "lifetimeEnd":&lt;epoch ms&gt; (capped sliding sessions),
+ *  "rotated":true and "rotatedUserId" (a rotation's read-only copy, whose userId is null), "incarnation":{"&lt;id&gt;":true}, "indexedUntil":&lt;epoch ms&gt;|0,
  *  "data":{"&lt;escaped field name&gt;": &lt;the field's JSON value, verbatim&gt;, …}}
  * </pre>
  *
@@ -69,7 +70,22 @@ final class SessionDocument {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     /** A session as read, with what a conditional write of it needs. */
-    record Stored(Session session, String incarnation, long indexedUntil, long cas) {
+    record Stored(Session session, String incarnation, long indexedUntil, long cas, boolean rotated) {
+    }
+
+    /** A rotation's read-only copy: marked, its owner kept apart from userId so no user query takes it as the user's. */
+    static final String ROTATED = "rotated";
+    static final String ROTATED_USER_ID = "rotatedUserId";
+    static final String LIFETIME_END = "lifetimeEnd";
+
+    /** The read-only copy a rotation with grace leaves under the old token (see SessionStore#rotate). */
+    static byte[] encodeRotatedCopy(Session s, String incarnation) {
+        ObjectNode doc = (ObjectNode) parse(encode(s, incarnation, 0));
+        doc.putNull(USER_ID);
+        doc.put(ROTATED_USER_ID, s.userId());
+        doc.put(ROTATED, true);
+        doc.put("sliding", false);
+        return bytes(doc);
     }
 
     private SessionDocument() {
@@ -100,6 +116,9 @@ final class SessionDocument {
         doc.put(EXPIRES_AT, s.expiresAt().toEpochMilli());
         doc.put("ttl", s.ttlSeconds());
         doc.put("sliding", s.sliding());
+        if (s.lifetimeEnd() != null) {
+            doc.put(LIFETIME_END, s.lifetimeEnd().toEpochMilli());
+        }
         doc.putObject(INCARNATION).put(incarnation, true);
         doc.put(INDEXED_UNTIL, indexedUntil);
         ObjectNode data = doc.putObject(DATA);
@@ -115,13 +134,15 @@ final class SessionDocument {
         for (Map.Entry<String, JsonNode> field : doc.path(DATA).properties()) {
             data.set(unescape(field.getKey()), field.getValue());
         }
-        JsonNode userId = doc.path(USER_ID);
+        JsonNode userId = doc.path(USER_ID).isTextual() ? doc.path(USER_ID) : doc.path(ROTATED_USER_ID);
+        JsonNode lifetimeEnd = doc.path(LIFETIME_END);
         Session session = new Session(doc.path("token").asText(), userId.isTextual() ? userId.textValue() : null, data,
                 Instant.ofEpochMilli(doc.path("createdAt").asLong()), Instant.ofEpochMilli(doc.path(EXPIRES_AT).asLong()),
-                doc.path("ttl").asLong(), doc.path("sliding").asBoolean());
+                doc.path("ttl").asLong(), doc.path("sliding").asBoolean(),
+                lifetimeEnd.isIntegralNumber() ? Instant.ofEpochMilli(lifetimeEnd.asLong()) : null);
         Iterator<String> incarnation = doc.path(INCARNATION).fieldNames();
         return new Stored(session, incarnation.hasNext() ? incarnation.next() : "",
-                doc.path(INDEXED_UNTIL).asLong(), cas);
+                doc.path(INDEXED_UNTIL).asLong(), cas, doc.path(ROTATED).asBoolean(false));
     }
 
     /** The session document under {@code key}, if there is one: one KV operation. */

@@ -10,6 +10,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,8 @@ public final class MemorySessionStore implements SessionStore {
     private final TouchResolution touchResolution;
     private final ScheduledExecutorService expiryThread;
     private final Cache<String, Session> sessions;
+    /** The read-only copies rotations with grace leave under old tokens (see SessionStore#rotate), by old token. */
+    private final Cache<String, Session> rotatedCopies;
     /** user id -> (created, token), newest first; a hint that reads re-check, kept small by the eviction listener. */
     private final ConcurrentMap<String, NavigableSet<IndexEntry>> sessionsByUser = new ConcurrentHashMap<>();
 
@@ -84,6 +87,12 @@ public final class MemorySessionStore implements SessionStore {
                     }
                 })
                 .build();
+        this.rotatedCopies = Caffeine.newBuilder()
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(Expiry.writing((String token, Session s) -> remaining(s)))
+                .executor(Runnable::run)
+                .scheduler(Scheduler.forScheduledExecutorService(expiryThread))
+                .build();
     }
 
     @Override
@@ -92,6 +101,10 @@ public final class MemorySessionStore implements SessionStore {
             throw new StoreUnavailableException("the memory store holds maxSessions (" + maxSessions + ") sessions", null);
         }
         AtomicBoolean inserted = new AtomicBoolean();
+        Session copy = rotatedCopies.getIfPresent(session.token());
+        if (copy != null && copy.isLiveAt(clock.instant())) {
+            return false;
+        }
         sessions.asMap().compute(session.token(), (token, current) -> {
             if (current != null && current.isLiveAt(clock.instant())) {
                 return current;
@@ -113,6 +126,9 @@ public final class MemorySessionStore implements SessionStore {
     public Optional<Session> find(String token, boolean touch) {
         Session s = sessions.getIfPresent(token);
         Instant now = clock.instant();
+        if (s == null) {
+            s = rotatedCopies.getIfPresent(token); // read-only: never slid (sliding is false)
+        }
         if (s == null || !s.isLiveAt(now)) {
             return Optional.empty();
         }
@@ -136,6 +152,44 @@ public final class MemorySessionStore implements SessionStore {
             return null;
         });
         return deleted.get();
+    }
+
+    /** One atomic compute removes the old entry (so one of concurrent rotations gets it), then the new one is put. */
+    @Override
+    public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        Instant now = clock.instant();
+        Session taken = sessions.getIfPresent(newToken);
+        Session takenCopy = rotatedCopies.getIfPresent(newToken);
+        if (taken != null && taken.isLiveAt(now) || takenCopy != null && takenCopy.isLiveAt(now)) {
+            throw new TokenConflictException();
+        }
+        AtomicReference<Session> moved = new AtomicReference<>();
+        sessions.asMap().computeIfPresent(token, (t, current) -> {
+            unindex(current, t);
+            if (!current.isLiveAt(now)) {
+                return null;
+            }
+            moved.set(current.withToken(newToken));
+            if (oldUntil != null && oldUntil.isAfter(now)) {
+                // Put before the entry goes: a read of the old token meets the session or its copy, never neither.
+                Instant copyEnd = current.expiresAt().isBefore(oldUntil) ? current.expiresAt() : oldUntil;
+                rotatedCopies.put(t, new Session(t, current.userId(), current.data(), current.createdAt(), copyEnd,
+                        current.ttlSeconds(), false, current.lifetimeEnd()));
+            }
+            return null;
+        });
+        Session next = moved.get();
+        if (next == null) {
+            return Optional.empty();
+        }
+        sessions.asMap().compute(newToken, (t, current) -> {
+            if (current != null) {
+                unindex(current, t);
+            }
+            index(next, t);
+            return next;
+        });
+        return Optional.of(next);
     }
 
     @Override
@@ -187,6 +241,7 @@ public final class MemorySessionStore implements SessionStore {
     public void close() {
         expiryThread.shutdownNow();
         sessions.invalidateAll();
+        rotatedCopies.invalidateAll();
         sessionsByUser.clear();
         try {
             // shutdownNow only interrupts: wait for the thread to end, so an undeploy that returns leaves no

@@ -2,12 +2,16 @@ package io.sessionservice.store.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
 import static io.sessionservice.store.mongo.SessionDocuments.CREATED;
 import static io.sessionservice.store.mongo.SessionDocuments.EXPIRES;
 import static io.sessionservice.store.mongo.SessionDocuments.ID;
+import static io.sessionservice.store.mongo.SessionDocuments.ROTATED;
+import static io.sessionservice.store.mongo.SessionDocuments.ROTATED_USER;
+import static io.sessionservice.store.mongo.SessionDocuments.SLIDING;
 import static io.sessionservice.store.mongo.SessionDocuments.USER;
 import static io.sessionservice.store.mongo.SessionDocuments.toDocument;
 
@@ -36,9 +40,11 @@ import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -140,21 +146,7 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public boolean insert(Session session, int maxSessionsPerUser) {
         Date now = now();
-        boolean inserted = call("insert", () -> {
-            try {
-                // One command: replaces only an expired document with this token, inserts when there is none,
-                // and fails with a duplicate key when a live session holds the token (the filter misses it,
-                // so the upsert collides with its _id).
-                sessions.replaceOne(and(eq(ID, session.token()), lte(EXPIRES, now)), toDocument(session),
-                        new ReplaceOptions().upsert(true));
-                return true;
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        boolean inserted = insertOne("insert", session, now);
         if (inserted && session.userId() != null && maxSessionsPerUser < Integer.MAX_VALUE) {
             endOldestPast(session.userId(), maxSessionsPerUser, now);
         }
@@ -198,14 +190,14 @@ public final class MongoSessionStore implements SessionStore {
         MutationPipeline write = new MutationPipeline(mutation, touch ? touchResolution : null, now);
         if (!touch && MutationPipeline.changesNoData(mutation)) {
             // Nothing to write: a read, with the size rule checked on what it read (as applyTo does).
-            Document current = call("find", () -> sessions.find(live(token, now)).first());
+            Document current = call("find", () -> sessions.find(writable(token, now)).first());
             if (current != null && mutation.maxDataBytes() != Mutation.UNLIMITED
                     && write.sizeAfter(current) > mutation.maxDataBytes()) {
                 throw new SessionTooLargeException(mutation.maxDataBytes());
             }
             return Optional.ofNullable(current).map(SessionDocuments::toSession);
         }
-        List<Bson> filter = new ArrayList<>(List.of(eq(ID, token), gt(EXPIRES, now)));
+        List<Bson> filter = new ArrayList<>(List.of(eq(ID, token), gt(EXPIRES, now), exists(ROTATED, false)));
         filter.addAll(write.conditions());
         List<Document> pipeline = write.stages();
         for (int attempt = 1; ; attempt++) {
@@ -214,7 +206,7 @@ public final class MongoSessionStore implements SessionStore {
                 return updated;
             }
             // The filter missed: no live session, or a rule refused the write. Only then, one read tells which.
-            Document current = call("update", () -> sessions.find(live(token, now)).first());
+            Document current = call("update", () -> sessions.find(writable(token, now)).first());
             if (current == null) {
                 return Optional.empty();
             }
@@ -228,7 +220,38 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public boolean delete(String token) {
         Date now = now();
-        return call("delete", () -> sessions.deleteOne(live(token, now)).getDeletedCount() == 1);
+        return call("delete", () -> sessions.deleteOne(writable(token, now)).getDeletedCount() == 1);
+    }
+
+    /**
+     * Two commands, because a document's key is its token and no single MongoDB command both reads one
+     * document and writes another: one findAndModify claims the live session (deletes it, or turns it
+     * into the grace's read-only copy: {@code rotated: true}, never sliding, its owner kept as
+     * {@code rotatedUserId} so no user query meets it) and returns it as it was; then one upsert writes
+     * it under the new token. Of concurrent rotations only one findAndModify matches, so one new token.
+     * The price: a crash between the two loses the session (its holder logs in again), never a second one.
+     */
+    @Override
+    public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        Date now = now();
+        Document claimed;
+        if (oldUntil != null && oldUntil.toEpochMilli() > now.getTime()) {
+            Document copy = new Document(ROTATED, true).append(SLIDING, false)
+                    .append(ROTATED_USER, "$" + USER)
+                    .append(EXPIRES, new Document("$min", List.of("$" + EXPIRES, Date.from(oldUntil))));
+            claimed = call("rotate", () -> sessions.findOneAndUpdate(writable(token, now),
+                    List.of(MutationPipeline.addFields(copy), new Document("$unset", List.of(USER)))));
+        } else {
+            claimed = call("rotate", () -> sessions.findOneAndDelete(writable(token, now)));
+        }
+        if (claimed == null) {
+            return Optional.empty();
+        }
+        Session moved = SessionDocuments.toSession(claimed).withToken(newToken);
+        if (!insertOne("rotate", moved, now)) {
+            throw new TokenConflictException(); // an issued token taken: a 2^-256 event
+        }
+        return Optional.of(moved);
     }
 
     @Override
@@ -290,14 +313,40 @@ public final class MongoSessionStore implements SessionStore {
 
     // ---- commands ----
 
+    /**
+     * One command: replaces only an expired document with this token, inserts when there is none, and
+     * fails with a duplicate key when a live session holds the token (the filter misses it, so the upsert
+     * collides with its _id). @return false when a live session holds the token
+     */
+    private boolean insertOne(String operation, Session session, Date now) {
+        return call(operation, () -> {
+            try {
+                sessions.replaceOne(and(eq(ID, session.token()), lte(EXPIRES, now)), toDocument(session),
+                        new ReplaceOptions().upsert(true));
+                return true;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** One findAndModify of the session {@code filter} matches with an update pipeline; never upserts. */
     private Optional<Session> modify(String operation, Bson filter, List<Document> pipeline) {
         return call(operation, () -> Optional.ofNullable(sessions.findOneAndUpdate(filter, pipeline, RETURN_AFTER)))
                 .map(SessionDocuments::toSession);
     }
 
+    /** The live session or a rotation's read-only copy: what reads answer. */
     private static Bson live(String token, Date now) {
         return and(eq(ID, token), gt(EXPIRES, now));
+    }
+
+    /** The live session, not a rotation's read-only copy: what writes, deletes and rotations act on. */
+    private static Bson writable(String token, Date now) {
+        return and(eq(ID, token), gt(EXPIRES, now), exists(ROTATED, false));
     }
 
     private Date now() {

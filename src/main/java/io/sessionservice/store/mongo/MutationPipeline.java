@@ -250,12 +250,15 @@ final class MutationPipeline {
     }
 
     /**
-     * The new expiry of a touched session: now + ttl when sliding and that moves it by more than the
+     * The new expiry of a touched session: now + ttl (at most its lifetimeEnd) when sliding and that moves it by more than the
      * resolution ({@link TouchResolution#mustWrite}: min(max, ttl / 100), i.e. ttl in s × 10 ms),
      * else unchanged, so the update leaves the document as it was and MongoDB writes nothing.
      */
     static Document slide(Date now, TouchResolution resolution) {
-        Document nowPlusTtl = new Document("$add", List.of(now, new Document("$multiply", List.of("$" + TTL, 1000L))));
+        Document uncapped = new Document("$add", List.of(now, new Document("$multiply", List.of("$" + TTL, 1000L))));
+        // Never past the lifetime cap; a session at its cap is then never due, so nothing is written.
+        Document nowPlusTtl = new Document("$min", List.of(uncapped,
+                new Document("$ifNull", List.of("$" + SessionDocuments.LIFETIME_END, uncapped))));
         Document resolutionMillis = new Document("$min", List.of(resolution.maxMillis(),
                 new Document("$multiply", List.of("$" + TTL, 10L))));
         Document due = new Document("$gt", List.of(nowPlusTtl,

@@ -14,7 +14,9 @@ import org.bson.Document;
  * How a session is stored in MongoDB, one document per session:
  *
  * <pre>{ _id: token, userId: AccountId (absent without one), data: { escaped field name: "field's JSON text" },
- *   dataBytes: Int64 stored size of data, createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool }</pre>
+ *   dataBytes: Int64 stored size of data, createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool,
+ *   lifetimeEnd: Date (a capped sliding session), rotated: true (the read-only copy a rotation with grace
+ *   leaves under the old token) }</pre>
  *
  * <p>Each data field's value is its exact JSON text (BSON numbers cannot hold every JSON number:
  * Decimal128 stops at 34 digits), under a name escaped by {@link #escape} so that any field,
@@ -34,6 +36,12 @@ final class SessionDocuments {
     static final String EXPIRES = "expiresAt";
     static final String TTL = "ttl";
     static final String SLIDING = "sliding";
+    /** A capped sliding session's lifetime end (Date); absent when uncapped. */
+    static final String LIFETIME_END = "lifetimeEnd";
+    /** Present (true) on the read-only copy a rotation with grace leaves under the old token. */
+    static final String ROTATED = "rotated";
+    /** The owner of a rotation's read-only copy, kept apart from userId so that no user query lists it. */
+    static final String ROTATED_USER = "rotatedUserId";
 
     private SessionDocuments() {
     }
@@ -43,12 +51,16 @@ final class SessionDocuments {
         if (s.userId() != null) {
             d.append(USER, s.userId());
         }
-        return d.append(DATA, encode(s.data()))
+        d.append(DATA, encode(s.data()))
                 .append(DATA_BYTES, storedSize(s.data()))
                 .append(CREATED, Date.from(s.createdAt()))
                 .append(EXPIRES, Date.from(s.expiresAt()))
                 .append(TTL, s.ttlSeconds())
                 .append(SLIDING, s.sliding());
+        if (s.lifetimeEnd() != null) {
+            d.append(LIFETIME_END, Date.from(s.lifetimeEnd()));
+        }
+        return d;
     }
 
     static Session toSession(Document d) {
@@ -57,8 +69,10 @@ final class SessionDocuments {
         if (fields != null) {
             fields.forEach((name, text) -> data.set(unescape(name), parse((String) text)));
         }
-        return new Session(d.getString(ID), d.getString(USER), data, d.getDate(CREATED).toInstant(),
-                d.getDate(EXPIRES).toInstant(), ((Number) d.get(TTL)).longValue(), d.getBoolean(SLIDING));
+        String userId = d.getString(USER) != null ? d.getString(USER) : d.getString(ROTATED_USER);
+        return new Session(d.getString(ID), userId, data, d.getDate(CREATED).toInstant(),
+                d.getDate(EXPIRES).toInstant(), ((Number) d.get(TTL)).longValue(), d.getBoolean(SLIDING),
+                d.getDate(LIFETIME_END) == null ? null : d.getDate(LIFETIME_END).toInstant());
     }
 
     /** A data object as stored: escaped field names, each value its exact JSON text. */

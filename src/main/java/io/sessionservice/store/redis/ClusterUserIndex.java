@@ -100,11 +100,12 @@ final class ClusterUserIndex implements UserIndexStrategy {
                     at = score;
                     seen = 1;
                 }
-                Session s = SessionHash.parse(token, redis.get(replies.get(i)), clock.millis());
+                Map<String, String> hash = redis.get(replies.get(i));
+                Session s = SessionHash.parse(token, hash, clock.millis());
                 if (s == null) {
                     continue; // deleted, expired, or an insert under way: index_add drops it once its bound passes
                 }
-                if (!userId.equals(s.userId())) {
+                if (!userId.equals(s.userId()) || hash.containsKey("ro")) { // moved, or rotated away
                     moved.add(token);
                     continue;
                 }
@@ -134,7 +135,7 @@ final class ClusterUserIndex implements UserIndexStrategy {
     void endOldestPast(String userId, int cap) {
         List<String> tokens = redis.call(c -> c.zrevrangeByScore(keys.index(userId), "+inf", CREATED_MIN));
         List<Response<List<String>>> replies = redis.pipelined(
-                p -> tokens.stream().map(t -> p.hmget(keys.session(t), "exp", "user")).toList());
+                p -> tokens.stream().map(t -> p.hmget(keys.session(t), "exp", "user", "ro")).toList());
         List<String> pastCap = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         int live = 0;
@@ -144,7 +145,7 @@ final class ClusterUserIndex implements UserIndexStrategy {
             if (m.get(0) == null || Long.parseLong(m.get(0)) <= now) {
                 continue; // see page()
             }
-            if (!userId.equals(m.get(1))) {
+            if (!userId.equals(m.get(1)) || m.get(2) != null) { // moved, or a rotation's read-only copy
                 moved.add(tokens.get(i));
             } else if (++live > cap) {
                 pastCap.add(tokens.get(i));

@@ -8,6 +8,7 @@ import io.sessionservice.core.SessionStore;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,7 @@ public final class RedisSessionStore implements SessionStore {
     private final Clock clock;
     private final TouchResolution touchResolution;
     private final LocalSessionCache cache; // null when off
+    private final SlotTokens slotTokens; // Cluster only
 
     /**
      * What the store is told besides its connection.
@@ -74,6 +76,7 @@ public final class RedisSessionStore implements SessionStore {
                 listener -> new ServerInvalidations(() -> nodes(connection), connection.clientConfig(),
                         keys.sessionPrefix(), listener));
         this.script = new SessionScript(redis, keys, clock, !connection.cluster(), touchResolution);
+        this.slotTokens = connection.cluster() ? new SlotTokens(keys) : null;
         this.userIndex = connection.cluster()
                 ? new ClusterUserIndex(redis, keys, script, clock)
                 : new ScriptUserIndex(script, clock);
@@ -128,6 +131,26 @@ public final class RedisSessionStore implements SessionStore {
         } finally {
             invalidateHere(token);
         }
+    }
+
+    /**
+     * One script: the hash moves (RENAME), the old token keeps a read-only copy during the grace, the
+     * standalone index follows. In Cluster the new token is issued into the old key's slot
+     * ({@link #newTokenFor}) and, with an owner, one {@code index_add} puts it in the user's index after.
+     */
+    @Override
+    public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        try {
+            return settled(newToken, script.rotate(token, newToken, oldUntil == null ? 0 : oldUntil.toEpochMilli()));
+        } finally {
+            invalidateHere(token);
+            invalidateHere(newToken);
+        }
+    }
+
+    @Override
+    public String newTokenFor(String token) {
+        return slotTokens == null ? SessionStore.super.newTokenFor(token) : slotTokens.sameSlotAs(token);
     }
 
     @Override

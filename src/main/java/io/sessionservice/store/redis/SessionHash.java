@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The session hash's layout (session.lua's header has it in full): meta fields {@code exp}, {@code ttl},
- * {@code sliding}, {@code created}, {@code user}, and one field {@code d:<name>} = {@code <seq>:<JSON
+ * {@code sliding}, {@code created}, {@code user}, {@code end} (lifetime cap), {@code ro} (a rotation's
+ * read-only copy), and one field {@code d:<name>} = {@code <seq>:<JSON
  * text>} per data field, the seq keeping the client's field order. Values stay the JSON text Jackson
  * wrote: the script never decodes them.
  */
@@ -51,7 +52,8 @@ final class SessionHash {
             throw new IllegalStateException("Unreadable session data in Redis", e);
         }
         return new Session(token, hash.get("user"), data, Instant.ofEpochMilli(Long.parseLong(hash.get("created"))),
-                Instant.ofEpochMilli(Long.parseLong(exp)), Long.parseLong(hash.get("ttl")), "1".equals(hash.get("sliding")));
+                Instant.ofEpochMilli(Long.parseLong(exp)), Long.parseLong(hash.get("ttl")), "1".equals(hash.get("sliding")),
+                hash.get("end") == null ? null : Instant.ofEpochMilli(Long.parseLong(hash.get("end"))));
     }
 
     /** Appends each data field as "d:name", "seq:json", numbered from 1 in the object's order. */

@@ -9,11 +9,13 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionTooLargeException;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,7 +62,8 @@ final class SessionScript {
     boolean insert(Session s, String bound, int maxSessionsPerUser) {
         List<String> args = args("insert", s.token(), optUser(s.userId()),
                 Long.toString(s.createdAt().toEpochMilli()), Long.toString(s.expiresAt().toEpochMilli()),
-                Long.toString(s.ttlSeconds()), flag(s.sliding()), bound, Integer.toString(maxSessionsPerUser));
+                Long.toString(s.ttlSeconds()), flag(s.sliding()), bound, Integer.toString(maxSessionsPerUser),
+                s.lifetimeEnd() == null ? "" : Long.toString(s.lifetimeEnd().toEpochMilli()));
         SessionHash.addNumbered(args, s.data());
         return Long.valueOf(1).equals(eval(keys.session(s.token()), args));
     }
@@ -78,8 +81,9 @@ final class SessionScript {
         if (exp == null || Long.parseLong(exp) <= now) {
             return null;
         }
-        boolean due = "1".equals(hash.get("sliding"))
-                && touchResolution.mustWrite(Long.parseLong(exp), Long.parseLong(hash.get("ttl")) * 1000, now);
+        Session read = SessionHash.parse(token, hash, now);
+        boolean due = read.sliding() && !read.expiryAfterAccess(Instant.ofEpochMilli(now), true, touchResolution)
+                .equals(read.expiresAt());
         return due ? touchByScript(token) : new Settled(hash, null, null);
     }
 
@@ -104,6 +108,21 @@ final class SessionScript {
             SessionHash.addUnnumbered(args, patch.set());
         }
         return settled(eval(keys.session(token), args), mutation.maxDataBytes());
+    }
+
+    /**
+     * Moves the live session to {@code newToken} (whose key is in the same slot in Cluster), leaving a read-only
+     * copy under the old token until {@code oldUntilMillis} (0: none); null when there is no live session.
+     *
+     * @throws TokenConflictException when {@code newToken} names a live session (nothing changed)
+     */
+    Settled rotate(String token, String newToken, long oldUntilMillis) {
+        Object reply = evalKeys(List.of(keys.session(token), keys.session(newToken)),
+                args("rotate", token, newToken, oldUntilMillis == 0 ? "" : Long.toString(oldUntilMillis)));
+        if (Long.valueOf(0).equals(reply)) {
+            throw new TokenConflictException();
+        }
+        return settled(reply, Mutation.UNLIMITED);
     }
 
     /** Deletes the session (only when {@code owner} owns it, unless null); whether a live one ended. */
@@ -149,11 +168,15 @@ final class SessionScript {
     }
 
     private Object eval(String key, List<String> args) {
+        return evalKeys(List.of(key), args);
+    }
+
+    private Object evalKeys(List<String> keyList, List<String> args) {
         return redis.call(c -> {
             try {
-                return c.evalsha(SHA, List.of(key), args);
+                return c.evalsha(SHA, keyList, args);
             } catch (JedisNoScriptException e) {
-                return c.eval(SCRIPT, List.of(key), args);
+                return c.eval(SCRIPT, keyList, args);
             }
         });
     }

@@ -1,7 +1,7 @@
 -- Session Service: every write of RedisSessionStore, atomic, run by EVALSHA.
 --
--- KEYS[1]  the session hash (ops insert/touch/update/delete), or a user's index (index_add, user_page,
---          user_delete)
+-- KEYS[1]  the session hash (ops insert/touch/update/delete/rotate), or a user's index (index_add, user_page,
+--          user_delete); KEYS[2] (rotate) the hash of the token the session moves to
 -- ARGV[1]  operation;  ARGV[2]  now in epoch ms, from the service's clock (liveness is judged by it);
 -- ARGV[3]  the key prefix of user indexes in standalone Redis; "" in Redis Cluster, where a user's index
 --          lives in another slot: these scripts then touch only KEYS[1] and return an index hint that
@@ -10,7 +10,9 @@
 -- Session hash: meta fields exp (ms), ttl (s), sliding (1/0), created (ms), user (absent: no owner),
 -- seq (last data sequence number), size (the data's DataSize: name bytes + JSON text bytes per field),
 -- bound (Cluster: the expiry bound this token has in its user's index; standalone: what the index key's
--- expiry was raised to for this session); data fields "d:<name>" =
+-- expiry was raised to for this session), end (a capped sliding session's lifetime end, ms: no slide
+-- passes it), ro (1: the read-only copy a rotation with grace leaves under the old token; every write
+-- treats it as absent); data fields "d:<name>" =
 -- "<seq>:<JSON text>". The JSON text is written and read by the service only: this script never
 -- decodes it, and the seq keeps the client's field order.
 -- A user's index: a sorted set of tokens scored by createdAt (ms), so that a user's sessions come
@@ -71,10 +73,10 @@ end
 
 -- The live session's meta fields, or nil.
 local function live()
-    local m = redis.call('HMGET', key, 'exp', 'ttl', 'sliding', 'user', 'bound', 'created', 'size')
-    if not m[1] or tonumber(m[1]) <= now then return nil end
+    local m = redis.call('HMGET', key, 'exp', 'ttl', 'sliding', 'user', 'bound', 'created', 'size', 'end', 'ro')
+    if not m[1] or tonumber(m[1]) <= now or m[9] then return nil end
     return { exp = tonumber(m[1]), ttl = tonumber(m[2]) * 1000, sliding = m[3] == '1', user = m[4],
-             bound = tonumber(m[5] or '0'), created = m[6], size = m[7] }
+             bound = tonumber(m[5] or '0'), created = m[6], size = m[7], cap = m[8] and tonumber(m[8]) }
 end
 
 -- The session's data size: its size field, or (a session written before it was kept) the sum.
@@ -132,8 +134,10 @@ end
 -- after any write, keeps the index right. Returns {hint user, hint score, hash}.
 local function settle(s, token, wrote, touch, changed, newUser)
     local exp, user = s.exp, s.user
-    if touch and s.sliding and now + s.ttl - s.exp > math.min(touch, math.floor(s.ttl / 100)) then
-        exp = now + s.ttl
+    if touch and s.sliding then
+        local slid = now + s.ttl
+        if s.cap and slid > s.cap then slid = math.max(s.cap, s.exp) end -- the lifetime cap
+        if slid - s.exp > math.min(touch, math.floor(s.ttl / 100)) then exp = slid end
     end
     if changed then user = newUser end
     if exp ~= s.exp then redis.call('HSET', key, 'exp', int(exp)) end
@@ -175,8 +179,8 @@ if op == 'index_add' then
 
 elseif op == 'insert' then
     -- ARGV[4] token, [5] user, [6] created, [7] exp, [8] ttl, [9] sliding, [10] bound (Cluster),
-    -- [11] the user's cap on live sessions (standalone), [12..] data fields and values, already
-    -- "d:"-named and "<seq>:"-numbered
+    -- [11] the user's cap on live sessions (standalone), [12] lifetime end (ms, "" = none),
+    -- [13..] data fields and values, already "d:"-named and "<seq>:"-numbered
     local token, user, exp = ARGV[4], optUser(ARGV[5]), ARGV[7]
     local old = redis.call('HMGET', key, 'exp', 'user')
     if old[1] then
@@ -185,16 +189,17 @@ elseif op == 'insert' then
         if standalone and old[2] then redis.call('ZREM', ixp .. old[2], token) end
     end
     local size = 0
-    for i = 12, #ARGV, 2 do size = size + storedSize(ARGV[i], ARGV[i + 1]) end
+    for i = 13, #ARGV, 2 do size = size + storedSize(ARGV[i], ARGV[i + 1]) end
     redis.call('HSET', key, 'exp', exp, 'ttl', ARGV[8], 'sliding', ARGV[9], 'created', ARGV[6],
-        'seq', int((#ARGV - 11) / 2), 'size', int(size))
+        'seq', int((#ARGV - 12) / 2), 'size', int(size))
+    if ARGV[12] ~= '' then redis.call('HSET', key, 'end', ARGV[12]) end
     redis.call('PEXPIREAT', key, exp) -- at once: the key has an expiry whatever happens next
     local bound = ARGV[10]
     if standalone then -- the index key's expiry: one ttl past the session's for a sliding one (settle)
         bound = ARGV[9] == '1' and int(tonumber(exp) + tonumber(ARGV[8]) * 1000) or exp
     end
     if user then redis.call('HSET', key, 'user', user, 'bound', bound) end
-    chunked('HSET', key, ARGV, 12)
+    chunked('HSET', key, ARGV, 13)
     if standalone and user then
         local ik = ixp .. user
         redis.call('ZADD', ik, ARGV[6], token)
@@ -276,14 +281,45 @@ elseif op == 'update' then
 
 elseif op == 'delete' then
     -- ARGV[4] token, [5] owner ("" = any): with an owner, only that user's session is deleted
-    local m = redis.call('HMGET', key, 'exp', 'user')
-    if not m[1] then return 0 end
+    local m = redis.call('HMGET', key, 'exp', 'user', 'ro')
+    if not m[1] or m[3] then return 0 end -- a rotation's read-only copy ends by itself
     local owner = optUser(ARGV[5])
     if ARGV[5] ~= '' and m[2] ~= owner then return 0 end
     redis.call('DEL', key)
     if standalone and m[2] then redis.call('ZREM', ixp .. m[2], ARGV[4]) end
     if tonumber(m[1]) > now then return 1 end
     return 0
+
+elseif op == 'rotate' then
+    -- ARGV[4] token, [5] the new token (KEYS[2]'s; in Cluster issued into KEYS[1]'s slot), [6] until when
+    -- the old token stays a read-only copy (ms; "" = it ends at once). Moves the hash (RENAME keeps its
+    -- expiry and every field) and the standalone index entry; returns nil (no live session), 0 (the new
+    -- token is taken: nothing changed) or {hint user, hint bound, hash} like settle: in Cluster the
+    -- service puts the new token in its user's index with that bound.
+    local s = live()
+    if not s then return nil end
+    local token, newToken, nk = ARGV[4], ARGV[5], KEYS[2]
+    local taken = redis.call('HGET', nk, 'exp')
+    if taken and tonumber(taken) > now then return 0 end
+    redis.call('RENAME', key, nk)
+    local untilMs = tonumber(ARGV[6])
+    if untilMs and untilMs > now then
+        local all = redis.call('HGETALL', nk)
+        chunked('HSET', key, all, 1)
+        local exp = math.min(s.exp, untilMs)
+        redis.call('HSET', key, 'exp', int(exp), 'sliding', '0', 'ro', '1')
+        redis.call('PEXPIREAT', key, int(exp))
+    end
+    local hint, score = '', ''
+    if s.user then
+        if standalone then
+            redis.call('ZREM', ixp .. s.user, token)
+            redis.call('ZADD', ixp .. s.user, s.created, newToken)
+        else
+            hint, score = '=' .. s.user, int(s.bound)
+        end
+    end
+    return { hint, score, redis.call('HGETALL', nk) }
 
 elseif op == 'user_page' then
     -- Standalone only. KEYS[1] the user's index, ARGV[4] session key prefix, [5] user id, [6] start
