@@ -227,7 +227,7 @@ class OpenApiDocumentTest {
     @Test
     void reflectionFindsTheEndpointsOfTheContract() {
         Set<String> expected = Set.of(
-                "post /", "get /", "put /", "patch /", "delete /", "get /validate",
+                "post /", "get /", "put /", "patch /", "delete /", "get /validate", "post /rotate",
                 "post /create", "get /session", "get /sessions", "delete /sessions", "post /verify",
                 "get /health", "get /metrics", "get /openapi.yaml");
         Set<String> found = endpoints.stream().map(Endpoint::key).collect(Collectors.toSet());
@@ -508,7 +508,9 @@ class OpenApiDocumentTest {
                     .forEach(p -> headers.add(p.path("name").asText()));
         }
         // x-include-session: the opt-in extension of GET /validate that SessionAuthFilter's remote mode uses.
-        assertEquals(new TreeSet<>(Set.of("x-key", "x-session-token", "x-ttl", "x-include-session")), headers);
+        // x-max-lifetime: issue 13's per-session lifetime cap on POST /.
+        assertEquals(new TreeSet<>(Set.of("x-key", "x-session-token", "x-ttl", "x-include-session", "x-max-lifetime")),
+                headers);
     }
 
     @Test

@@ -128,6 +128,18 @@ class CouchbaseSessionStoreTest extends SessionStoreContract {
         store.find(b.token(), true);
         assertEquals(List.of("get"), kv.take(), "read of an absolute session");
 
+        Session rotating = session(null, 600, true);
+        store.insert(rotating);
+        kv.take();
+        store.rotate(rotating.token(), store.newTokenFor(rotating.token()), null).orElseThrow();
+        assertEquals(List.of("get", "insert", "remove"), kv.take(), "rotate without owner");
+        Session owned = session(user(), 600, true); // another user: the list below counts owner's sessions
+        store.insert(owned);
+        kv.take();
+        store.rotate(owned.token(), store.newTokenFor(owned.token()), clock.instant().plusSeconds(5)).orElseThrow();
+        assertEquals(List.of("get", "get", "replace", "insert", "replace"), kv.take(),
+                "rotate with owner and grace: the new token's index entry first, the old token's copy last");
+
         store.update(a.token(), new Mutation.Patch(json("{\"x\":1}"), Set.of("n")), true);
         assertEquals(List.of("get", "mutate_in"), kv.take(), "patch");
         store.update(a.token(), new Mutation.Replace(json("{\"AccountId\":\"" + owner + "\",\"y\":2}")), true);

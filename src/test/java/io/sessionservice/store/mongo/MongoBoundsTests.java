@@ -82,6 +82,20 @@ interface MongoBoundsTests {
         assertCommands(List.of("update"), () -> assertTrue(store().insert(session(owner, t.plusMillis(3), 600))));
     }
 
+    /** Issue 13: a rotation claims the session in one findAndModify, then writes it under the new token in one upsert. */
+    @Test
+    default void aRotationIsOneClaimAndOneUpsert() {
+        String owner = newUser();
+        Session s = insert(owner, "{\"n\":1}");
+        assertCommands(List.of("findAndModify", "update"), () -> store().rotate(s.token(),
+                store().newTokenFor(s.token()), null).orElseThrow());
+        Session graced = insert(owner, "{\"n\":1}");
+        assertCommands(List.of("findAndModify", "update"), () -> store().rotate(graced.token(),
+                store().newTokenFor(graced.token()), clock().instant().plusSeconds(5)).orElseThrow());
+        assertCommands(List.of("findAndModify"), () -> assertTrue(store().rotate(s.token(),
+                store().newTokenFor(s.token()), null).isEmpty()));
+    }
+
     @Test
     default void aPageIsOneFindInTheUserIndexOrderLimitedToWhatItNeeds() {
         String owner = newUser();

@@ -332,6 +332,12 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implem
             Session moving = stored(owner);
             budget.put("patch (new owner)", count(monitor, () -> store.update(moving.token(),
                     new Mutation.Patch(json("{\"AccountId\":\"" + user() + "\"}"), Set.of()), true).orElseThrow()));
+            Session rotating = stored(owner);
+            budget.put("rotate (with owner)", count(monitor, () -> store.rotate(rotating.token(),
+                    store.newTokenFor(rotating.token()), null).orElseThrow()));
+            Session loose = stored(null);
+            budget.put("rotate (no owner, with grace)", count(monitor, () -> store.rotate(loose.token(),
+                    store.newTokenFor(loose.token()), clock.instant().plusSeconds(5)).orElseThrow()));
             Session kept = stored(owner); // ttl 600 s
             advance(Duration.ofSeconds(400));
             store.find(kept.token(), true);
@@ -421,6 +427,8 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implem
         expected.put("get (slide due)", 2);
         expected.put("delete", 1);
         expected.put("patch (new owner)", c ? 2 : 1);
+        expected.put("rotate (with owner)", c ? 2 : 1); // Cluster: + index_add on the user's index
+        expected.put("rotate (no owner, with grace)", 1);
         expected.put("get (index refresh due)", c ? 3 : 2);
         expected.put("findByUser (3 live)", c ? 1 + 3 : 1);
         expected.put("latest of user (3 live)", c ? 1 + 1 : 1);
