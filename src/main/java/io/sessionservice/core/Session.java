@@ -81,10 +81,9 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
         if (!touch || !sliding) {
             return expiresAt;
         }
-        Instant slid = slidTo(now);
-        // TouchResolution.mustWrite's rule, measured to the capped slide (a session at its cap writes nothing).
-        return slid.toEpochMilli() - expiresAt.toEpochMilli() > resolution.millisFor(ttlSeconds * 1000)
-                ? slid : expiresAt;
+        long end = lifetimeEnd == null ? Long.MAX_VALUE : lifetimeEnd.toEpochMilli();
+        return resolution.mustWrite(expiresAt.toEpochMilli(), ttlSeconds * 1000, now.toEpochMilli(), end)
+                ? slidTo(now) : expiresAt;
     }
 
     /** The user id that a data object implies: its AccountId when that is a string. */

@@ -37,4 +37,14 @@ public record TouchResolution(long maxMillis) {
     public boolean mustWrite(long expiresAtMillis, long ttlMillis, long nowMillis) {
         return Math.addExact(nowMillis, ttlMillis) - expiresAtMillis > millisFor(ttlMillis);
     }
+
+    /**
+     * {@link #mustWrite(long, long, long)} for a session capped at {@code lifetimeEndMillis}
+     * ({@link Long#MAX_VALUE}: uncapped), whose slide goes to min(now + ttl, its lifetime end): a
+     * session at its cap never writes.
+     */
+    public boolean mustWrite(long expiresAtMillis, long ttlMillis, long nowMillis, long lifetimeEndMillis) {
+        long slid = Math.min(Math.addExact(nowMillis, ttlMillis), Math.max(lifetimeEndMillis, expiresAtMillis));
+        return slid - expiresAtMillis > millisFor(ttlMillis);
+    }
 }

@@ -294,6 +294,27 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void lifetimeCapDefaultsToSevenDaysAndRotationGraceToZero() throws IOException {
+        var defaults = ConfigLoader.load(file("l0.json", "{}").toString(), NO_ENV, null).limits();
+        assertEquals(604_800, defaults.maxLifetimeSec());
+        assertEquals(0, defaults.rotationGraceSec());
+        var set = ConfigLoader.load(file("l1.json", "{\"maxLifetimeSec\": 0, \"rotationGraceSec\": 30}").toString(),
+                NO_ENV, null).limits();
+        assertEquals(0, set.maxLifetimeSec(), "0 turns the cap off");
+        assertEquals(30, set.rotationGraceSec());
+    }
+
+    @Test
+    void lifetimeCapAndRotationGraceOutsideTheirRangesAreRefused() throws IOException {
+        for (String setting : List.of("\"maxLifetimeSec\": -1", "\"maxLifetimeSec\": 3153600001",
+                "\"rotationGraceSec\": 301", "\"rotationGraceSec\": \"abc\"")) {
+            String f = file("lr.json", "{" + setting + "}").toString();
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, NO_ENV, null), setting);
+            assertTrue(e.getMessage().contains(setting.substring(1, setting.indexOf('"', 1))), e.getMessage());
+        }
+    }
+
     // ---- refused configurations ----
 
     @Test

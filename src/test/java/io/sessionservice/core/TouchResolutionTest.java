@@ -34,6 +34,17 @@ class TouchResolutionTest {
     }
 
     @Test
+    void aCappedSessionWritesOnlyWhileItsCapLeavesRoomBeyondTheResolution() {
+        TouchResolution r = TouchResolution.ofSeconds(60);
+        long ttl = 3_600_000, now = 1_000_000_000L, exp = now + 1000;
+        assertTrue(r.mustWrite(exp, ttl, now, exp + 36_001), "the cap leaves more than the resolution");
+        assertFalse(r.mustWrite(exp, ttl, now, exp + 36_000));
+        assertFalse(r.mustWrite(exp, ttl, now, exp), "at its cap: never again");
+        assertFalse(r.mustWrite(exp, ttl, now, now), "a cap behind the expiry never pulls it back");
+        assertEquals(r.mustWrite(exp, ttl, now), r.mustWrite(exp, ttl, now, Long.MAX_VALUE), "uncapped: as before");
+    }
+
+    @Test
     void outOfRangeSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new TouchResolution(-1));
         assertThrows(IllegalArgumentException.class, () -> TouchResolution.ofSeconds(3601));

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,9 +80,9 @@ final class SessionScript {
         if (exp == null || Long.parseLong(exp) <= now) {
             return null;
         }
-        Session read = SessionHash.parse(token, hash, now);
-        boolean due = read.sliding() && !read.expiryAfterAccess(Instant.ofEpochMilli(now), true, touchResolution)
-                .equals(read.expiresAt());
+        String end = hash.get("end");
+        boolean due = "1".equals(hash.get("sliding")) && touchResolution.mustWrite(Long.parseLong(exp),
+                Long.parseLong(hash.get("ttl")) * 1000, now, end == null ? Long.MAX_VALUE : Long.parseLong(end));
         return due ? touchByScript(token) : new Settled(hash, null, null);
     }
 
