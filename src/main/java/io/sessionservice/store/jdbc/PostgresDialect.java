@@ -22,8 +22,8 @@ final class PostgresDialect implements SqlDialect {
 
     /**
      * The slide is due when it moves the expiry by more than min(maxMillis, ttl / 100), the rule of
-     * TouchResolution.mustWrite, measured to the slide capped as Session.expiryAfterAccess caps it
-     * (now + ttl, but past lifetime_end only to keep an expiry already beyond it); the outer SELECT sees
+     * TouchResolution.mustWrite, measured to the capped slide min(now + ttl, max(lifetime_end, expires_at))
+     * of its lifetime-end overload and Session.expiryAfterAccess; the outer SELECT sees
      * the row as before the CTE's UPDATE, so it answers only when the UPDATE did not. A rotation's
      * read-only copy never slides (sliding is false).
      */
