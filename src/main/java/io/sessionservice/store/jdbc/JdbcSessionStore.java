@@ -6,6 +6,7 @@ import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * preserves, so the mutation is applied here under the row lock and concurrent patches of different
  * fields lose nothing. A touch writes only when its {@link TouchResolution} says so: on PostgreSQL in
  * one statement ({@link SqlDialect#findAndTouchSql}), elsewhere a read and, when due, an UPDATE
- * conditional on the row still being live and behind the new expiry. The README
- * counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
+ * conditional on the row still being live and behind the new expiry. A rotation is one such
+ * transaction too ({@link #rotate}); its grace copy is the old row marked {@code rotated}, which reads
+ * see and writes skip. The README counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
  */
 public final class JdbcSessionStore implements SessionStore {
 
@@ -96,24 +98,28 @@ public final class JdbcSessionStore implements SessionStore {
     public boolean insert(Session session, int maxSessionsPerUser) {
         long now = clock.millis();
         return call("insert", c -> {
-            boolean inserted;
-            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-                int i = SessionRows.bind(ps, 1, session);
-                for (int n = 0; n < dialect.insertNowParameters(); n++) {
-                    ps.setLong(i++, now);
-                }
-                inserted = ps.executeUpdate() > 0;
-            } catch (SQLException e) {
-                if (!dialect.isDuplicateKey(e)) {
-                    throw e;
-                }
-                inserted = false; // a concurrent insert of the same token won
-            }
+            boolean inserted = insertRow(c, session, now);
             if (inserted && session.userId() != null && maxSessionsPerUser < Integer.MAX_VALUE) {
                 endOldestPast(c, session.userId(), maxSessionsPerUser, now);
             }
             return inserted;
         });
+    }
+
+    /** {@link SqlDialect#insertSql}: false when a live session (or a rotation's copy) holds the token. */
+    private boolean insertRow(Connection c, Session session, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            int i = SessionRows.bind(ps, 1, session);
+            for (int n = 0; n < dialect.insertNowParameters(); n++) {
+                ps.setLong(i++, now);
+            }
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            if (!dialect.isDuplicateKey(e)) {
+                throw e;
+            }
+            return false; // a concurrent insert of the same token won
+        }
     }
 
     /**
@@ -201,17 +207,11 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> update(String token, Mutation mutation, boolean touch) {
-        long now = clock.millis();
-        return call("update", c -> inTransaction(c, () -> {
-            Optional<Session> found = selectLive(c, token, now, " FOR UPDATE");
-            if (found.isEmpty()) {
-                return found;
-            }
-            Session current = found.get();
+        return onLockedRow("update", token, (c, current, now) -> {
             Session changed = mutation.applyTo(current) // checks the owner and size rules; throws to roll back
                     .withExpiresAt(current.expiryAfterAccess(Instant.ofEpochMilli(now), touch, touchResolution));
             if (changed.equals(current)) {
-                return found; // nothing to write (records compare data by value)
+                return current; // nothing to write (records compare data by value)
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
                     + " SET user_hash = ?, user_id = ?, data = ?, data_bytes = ?, expires_at = ? WHERE token = ?")) {
@@ -223,19 +223,48 @@ public final class JdbcSessionStore implements SessionStore {
                 ps.setString(6, token);
                 ps.executeUpdate();
             }
-            return Optional.of(changed);
-        }));
+            return changed;
+        });
     }
 
     @Override
     public boolean delete(String token) {
         long now = clock.millis();
         return call("delete", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE token = ? AND expires_at > ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE token = ? AND expires_at > ?"
+                    + SessionRows.WRITABLE)) {
                 ps.setString(1, token);
                 ps.setLong(2, now);
                 return ps.executeUpdate() == 1;
             }
+        });
+    }
+
+    /**
+     * One transaction: the live session's row is read under its lock (so of concurrent rotations one
+     * reads it and the others, waiting on the lock, then find it gone or a copy), inserted under the new
+     * token by the insert that may only replace an expired row, then deleted or turned into the grace's
+     * read-only copy. The user index is the row's own user_hash column, so it follows the new row.
+     */
+    @Override
+    public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        return onLockedRow("rotate", token, (c, current, now) -> {
+            Session moved = current.withToken(newToken);
+            if (!insertRow(c, moved, now)) {
+                throw new TokenConflictException(); // rolls back: the old session stays as it was
+            }
+            boolean grace = oldUntil != null && oldUntil.toEpochMilli() > now;
+            try (PreparedStatement ps = c.prepareStatement(grace
+                    ? "UPDATE " + table + " SET rotated = TRUE, sliding = FALSE, user_hash = NULL, expires_at = ? WHERE token = ?"
+                    : "DELETE FROM " + table + " WHERE token = ?")) {
+                int i = 1;
+                if (grace) {
+                    ps.setLong(i++, Math.min(oldUntil.toEpochMilli(), moved.expiresAt().toEpochMilli()));
+                }
+                ps.setString(i, token);
+                ps.executeUpdate();
+            }
+            return moved;
         });
     }
 
@@ -333,31 +362,24 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    interface SqlWork<T> {
-        T run() throws SQLException;
+    interface RowWork {
+        Session run(Connection c, Session locked, long now) throws SQLException;
+    }
+
+    /**
+     * One transaction: the live, writable session's row read under its lock ({@code SELECT … FOR UPDATE},
+     * which re-checks the row after a wait for the lock), then {@code work} on it; empty when there is none.
+     */
+    private Optional<Session> onLockedRow(String operation, String token, RowWork work) {
+        long now = clock.millis();
+        return call(operation, c -> Transactions.inTransaction(c, () -> {
+            Optional<Session> found = selectLive(c, token, now, SessionRows.WRITABLE + " FOR UPDATE");
+            return found.isEmpty() ? found : Optional.of(work.run(c, found.get(), now));
+        }));
     }
 
     interface ConnectionWork<T> {
         T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction on {@code c}; any failure (a refused mutation too) rolls it back. */
-    private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            T result = work.run();
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailed) {
-                e.addSuppressed(rollbackFailed); // the connection broke: the pool discards it
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
     }
 
     /** Runs {@code work} on a pooled connection, creating the table first while it is missing. */

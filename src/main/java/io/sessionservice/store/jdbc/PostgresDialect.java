@@ -22,14 +22,18 @@ final class PostgresDialect implements SqlDialect {
 
     /**
      * The slide is due when it moves the expiry by more than min(maxMillis, ttl / 100), the rule of
-     * TouchResolution.mustWrite; the outer SELECT sees the row as before the CTE's UPDATE, so it
-     * answers only when the UPDATE did not.
+     * TouchResolution.mustWrite, measured to the capped slide min(now + ttl, max(lifetime_end, expires_at))
+     * of its lifetime-end overload and Session.expiryAfterAccess; the outer SELECT sees
+     * the row as before the CTE's UPDATE, so it answers only when the UPDATE did not. A rotation's
+     * read-only copy never slides (sliding is false).
      */
     @Override
     public String findAndTouchSql(String table) {
         String selected = SessionRows.SELECTED;
-        return "WITH slid AS (UPDATE " + table + " SET expires_at = ? + ttl_sec * 1000 WHERE token = ? AND expires_at > ?"
-                + " AND sliding AND ? + ttl_sec * 1000 - expires_at > LEAST(?, ttl_sec * 10) RETURNING " + selected + ")"
+        // PostgreSQL's LEAST and GREATEST skip NULLs: an uncapped row's cap is read as "never".
+        String slid = "LEAST(?::bigint + ttl_sec * 1000, GREATEST(COALESCE(lifetime_end, " + Long.MAX_VALUE + "), expires_at))";
+        return "WITH slid AS (UPDATE " + table + " SET expires_at = " + slid + " WHERE token = ? AND expires_at > ?"
+                + " AND sliding AND " + slid + " - expires_at > LEAST(?, ttl_sec * 10) RETURNING " + selected + ")"
                 + " SELECT " + selected + " FROM slid UNION ALL SELECT " + selected + " FROM " + table
                 + " WHERE token = ? AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM slid)";
     }

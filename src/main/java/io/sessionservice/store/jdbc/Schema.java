@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The table and indexes of the JDBC store, from the DDL file shipped for each database
  * ({@code io/sessionservice/store/jdbc/<dialect>.sql}, the same text a DBA applies by hand), with the
  * configured table name in place of {@code sessions}. Every statement is IF NOT EXISTS, so running it
- * at each start is harmless.
+ * at each start is harmless; columns added since the first layout come by ALTER TABLE, run only where missing.
  */
 final class Schema {
 
@@ -27,7 +27,23 @@ final class Schema {
     /** The table name in the DDL files, also as the prefix of the index names (index names are per schema). */
     private static final Pattern TABLE_NAME = Pattern.compile("\\bsessions(?=\\b|_)");
 
+    /**
+     * The column an {@code ALTER TABLE … ADD COLUMN IF NOT EXISTS} adds (to a table of an older layout).
+     * It runs only when a probe finds the column missing: even a no-op ALTER takes the table's exclusive
+     * lock (PostgreSQL), which would queue every session request behind it at each start.
+     */
+    private static final Pattern ADDED_COLUMN = Pattern.compile("^ALTER TABLE \\S+ ADD COLUMN IF NOT EXISTS (\\w+)");
+
     private Schema() {
+    }
+
+    private static boolean answers(Statement st, String probe) {
+        try {
+            st.executeQuery(probe).close();
+            return true;
+        } catch (SQLException missing) {
+            return false;
+        }
     }
 
     /** The resource path of a dialect's DDL file. */
@@ -61,7 +77,10 @@ final class Schema {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             try {
                 for (String ddl : statements(dialect, table)) {
-                    st.execute(ddl);
+                    Matcher added = ADDED_COLUMN.matcher(ddl);
+                    if (!added.find() || !answers(st, "SELECT " + added.group(1) + " FROM " + table + " WHERE 1 = 0")) {
+                        st.execute(ddl);
+                    }
                 }
             } catch (SQLException refused) {
                 st.executeQuery("SELECT token FROM " + table + " WHERE 1 = 0").close(); // throws when there is no table

@@ -9,6 +9,7 @@ import io.sessionservice.core.Session;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,17 +18,22 @@ import java.util.List;
  * The row of one session (see the DDL files next to this class): the data as its exact JSON text (a
  * jsonb or JSON column would renumber or reorder it), the owner beside the SHA-256 of the owner (hex),
  * which the per-user index keys on whatever the user id's length, and times as epoch milliseconds.
+ * {@code lifetime_end} is a capped sliding session's cap (null: uncapped); {@code rotated} marks the
+ * read-only copy a rotation with grace leaves under the old token: never sliding, and with no
+ * {@code user_hash}, so no query of the user index meets it, while {@code user_id} still names its owner.
  */
 final class SessionRows {
 
     static final List<String> COLUMN_LIST = List.of("token", "user_hash", "user_id", "data", "data_bytes",
-            "created_at", "ttl_sec", "sliding", "expires_at");
+            "created_at", "ttl_sec", "sliding", "lifetime_end", "rotated", "expires_at");
     static final String COLUMNS = String.join(", ", COLUMN_LIST);
     static final String PLACEHOLDERS = String.join(", ", COLUMN_LIST.stream().map(c -> "?").toList());
     /** The columns an insert may overwrite in a row whose session expired: all but the token, expires_at last. */
     static final List<String> REPLACED = COLUMN_LIST.subList(1, COLUMN_LIST.size());
     /** What reads select, in the order {@link #read} takes it. */
-    static final String SELECTED = "token, user_id, data, created_at, expires_at, ttl_sec, sliding";
+    static final String SELECTED = "token, user_id, data, created_at, expires_at, ttl_sec, sliding, lifetime_end";
+    /** What writes, deletes and rotations act on: not a rotation's read-only copy (reads see both). */
+    static final String WRITABLE = " AND NOT rotated";
 
     private SessionRows() {
     }
@@ -59,6 +65,12 @@ final class SessionRows {
         ps.setLong(i++, s.createdAt().toEpochMilli());
         ps.setLong(i++, s.ttlSeconds());
         ps.setBoolean(i++, s.sliding());
+        if (s.lifetimeEnd() == null) {
+            ps.setNull(i++, Types.BIGINT);
+        } else {
+            ps.setLong(i++, s.lifetimeEnd().toEpochMilli());
+        }
+        ps.setBoolean(i++, false); // only a rotation makes a read-only copy, by an UPDATE
         ps.setLong(i++, s.expiresAt().toEpochMilli());
         return i;
     }
@@ -70,8 +82,10 @@ final class SessionRows {
         } catch (JsonProcessingException | ClassCastException e) {
             throw new SQLException("a session row holds no JSON object", "22000", e);
         }
+        long capMillis = rs.getLong(8);
+        Instant lifetimeEnd = rs.wasNull() ? null : Instant.ofEpochMilli(capMillis); // wasNull: of the last column read
         return new Session(rs.getString(1), rs.getString(2), data, Instant.ofEpochMilli(rs.getLong(4)),
-                Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getBoolean(7));
+                Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getBoolean(7), lifetimeEnd);
     }
 
     /** The hex SHA-256 of a user id, the key of the per-user index; null for a session without owner. */

@@ -11,8 +11,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at  BIGINT NOT NULL,
     ttl_sec     BIGINT NOT NULL,
     sliding     BOOLEAN NOT NULL,
+    lifetime_end BIGINT,
+    rotated     BOOLEAN NOT NULL DEFAULT FALSE,
     expires_at  BIGINT NOT NULL
 ) ENGINE = InnoDB;
+-- tables created before the lifetime cap and rotation (issue 13) gain their columns
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS lifetime_end BIGINT;
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS rotated BOOLEAN NOT NULL DEFAULT FALSE;
 -- a user's latest session and paged listing: newest first, ties by token descending
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_hash, created_at DESC, token DESC);
 -- the sweeper's batches of expired rows

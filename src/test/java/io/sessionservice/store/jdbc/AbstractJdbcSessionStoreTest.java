@@ -13,16 +13,20 @@ import io.sessionservice.store.TestClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store contract (and the bounds contract it includes) on one database, plus what is particular
- * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently, and
- * the rows hold the exact JSON text and the owner's hash.
+ * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently (and a
+ * table of the layout before issue 13 gains its columns), the rows hold the exact JSON text and the
+ * owner's hash, and a rotation's grace copy is the old row marked rotated, out of the user index.
  */
 abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract {
 
@@ -106,6 +110,65 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract {
         try (JdbcSessionStore again = openStore(clock, TouchResolution.DEFAULT)) {
             assertEquals(s.expiresAt(), again.find(s.token(), false).orElseThrow().expiresAt());
         }
+    }
+
+    @Test
+    void aTableFromBeforeTheLifetimeCapGainsItsColumnsAndItsSessionsRotate() throws Exception {
+        String older = JdbcTestDatabase.newTable("sessions_v1");
+        String createTable = Schema.statements(database().dialect(), older).get(0);
+        String before = createTable.lines().filter(l -> !l.contains("lifetime_end") && !l.contains("rotated"))
+                .collect(Collectors.joining("\n"));
+        assertTrue(createTable.contains("lifetime_end") && !before.contains("lifetime_end") && !before.contains("rotated"));
+        String owner = user();
+        String token = io.sessionservice.core.Tokens.issue();
+        long now = clock.millis();
+        try (Connection c = database().connect(); Statement st = c.createStatement()) {
+            st.execute(before);
+            st.execute("INSERT INTO " + older + " (token, user_hash, user_id, data, data_bytes, created_at, ttl_sec, sliding,"
+                    + " expires_at) VALUES ('" + token + "', '" + SessionRows.userHash(owner) + "', '" + owner + "', '{}', 2, "
+                    + now + ", 60, TRUE, " + (now + 60_000) + ")");
+        }
+        try (JdbcSessionStore upgraded = openStore(older)) {
+            Session found = upgraded.find(token, false).orElseThrow();
+            assertEquals(null, found.lifetimeEnd(), "a session of the older layout is uncapped");
+            String next = io.sessionservice.core.Tokens.issue();
+            assertTrue(upgraded.rotate(token, next, clock.instant().plusSeconds(5)).isPresent());
+            assertEquals(owner, upgraded.find(token, false).orElseThrow().userId(), "the grace copy");
+            assertEquals(List.of(next), upgraded.findByUser(owner).stream().map(Session::token).toList());
+        } finally {
+            database().drop(older);
+        }
+    }
+
+    @Test
+    void aGraceCopyIsTheOldRowMarkedRotatedAndOutOfTheUserIndex() throws Exception {
+        String owner = user();
+        Session s = stored(owner);
+        String next = io.sessionservice.core.Tokens.issue();
+        store.rotate(s.token(), next, clock.instant().plusSeconds(30)).orElseThrow();
+        try (Connection c = database().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT token, rotated, user_hash, user_id, sliding FROM " + table()
+                     + " WHERE token IN (?, ?) ORDER BY rotated")) {
+            ps.setString(1, s.token());
+            ps.setString(2, next);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(next, rs.getString(1));
+                assertFalse(rs.getBoolean(2));
+                assertEquals(SessionRows.userHash(owner), rs.getString(3).trim());
+                assertTrue(rs.next());
+                assertEquals(s.token(), rs.getString(1));
+                assertTrue(rs.getBoolean(2));
+                assertEquals(null, rs.getString(3), "no user_hash: no query of the user index meets the copy");
+                assertEquals(owner, rs.getString(4));
+                assertFalse(rs.getBoolean(5));
+                assertFalse(rs.next());
+            }
+        }
+    }
+
+    private JdbcSessionStore openStore(String otherTable) {
+        return SessionStores.jdbc(database().settings(otherTable), TouchResolution.DEFAULT, clock);
     }
 
     @Test

@@ -49,7 +49,8 @@ class JdbcFailuresTest {
             List<Supplier<?>> operations = List.of(() -> store.insert(s, 10), () -> store.find(s.token(), false),
                     () -> store.find(s.token(), true), () -> store.update(s.token(),
                             new Mutation.Patch(Json.MAPPER.createObjectNode(), Set.of()), true),
-                    () -> store.delete(s.token()), () -> store.findByUser("u"), () -> store.deleteByUser("u"),
+                    () -> store.delete(s.token()), () -> store.rotate(s.token(), Tokens.issue(), null),
+                    () -> store.findByUser("u"), () -> store.deleteByUser("u"),
                     () -> {
                         store.ping();
                         return null;

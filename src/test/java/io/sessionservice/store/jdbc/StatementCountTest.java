@@ -73,12 +73,19 @@ class StatementCountTest {
             expected.put("update (replace, touch)", List.of("BEGIN", "SELECT", "UPDATE", "COMMIT"));
             expected.put("update (no such session)", List.of("BEGIN", "SELECT", "COMMIT"));
             expected.put("delete", List.of("DELETE"));
+            expected.put("rotate", List.of("BEGIN", "SELECT", insert, "DELETE", "COMMIT"));
+            expected.put("rotate (with grace)", List.of("BEGIN", "SELECT", insert, "UPDATE", "COMMIT"));
+            expected.put("rotate (no such session)", List.of("BEGIN", "SELECT", "COMMIT"));
             expected.put("findByUser (3 live)", List.of("SELECT"));
             expected.put("latest session of user", List.of("SELECT"));
             expected.put("deleteByUser (3 live)", List.of("DELETE"));
             expected.put("ping", List.of("SELECT"));
             assertEquals(expected, byOperation);
             store.close();
+            List<String> reopening = count(() -> new JdbcSessionStore(counted, database.dialect(), table,
+                    TouchResolution.ofSeconds(60), clock).close());
+            assertTrue(reopening.stream().noneMatch("ALTER"::equals),
+                    "a table of the current layout takes no ALTER (an exclusive lock) at start: " + reopening);
         } finally {
             database.drop(table);
         }
@@ -113,6 +120,13 @@ class StatementCountTest {
         result.put("update (no such session)", count(() -> store.update(Tokens.issue(),
                 new Mutation.Replace(Json.MAPPER.createObjectNode()), true)));
         result.put("delete", count(() -> store.delete(plain.token())));
+        Session rotated = session(null, 3600);
+        store.insert(rotated);
+        String next = Tokens.issue();
+        result.put("rotate", count(() -> assertTrue(store.rotate(rotated.token(), next, null).isPresent())));
+        result.put("rotate (with grace)", count(() -> assertTrue(
+                store.rotate(next, Tokens.issue(), clock.instant().plusSeconds(30)).isPresent())));
+        result.put("rotate (no such session)", count(() -> store.rotate(Tokens.issue(), Tokens.issue(), null)));
         result.put("findByUser (3 live)", count(() -> assertEquals(3, store.findByUser(owner).size())));
         result.put("latest session of user", count(() -> store.findByUser(owner, PageStart.FIRST, 1)));
         result.put("deleteByUser (3 live)", count(() -> assertEquals(3, store.deleteByUser(owner))));
