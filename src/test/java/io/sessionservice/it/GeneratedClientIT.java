@@ -67,10 +67,10 @@ class GeneratedClientIT {
     }
 
     @Test
-    void stateApiCreateGetValidatePutPatchDelete() throws Exception {
+    void stateApiCreateGetValidatePutPatchRotateDelete() throws Exception {
         String user = "client-user-" + UUID.randomUUID();
         StateCreateRequest body = new StateCreateRequest().accountId(user).putAdditionalProperty("cart", List.of(1, 2));
-        StateSession created = state.createStateSession(KEY, 300L, body);
+        StateSession created = state.createStateSession(KEY, 300L, null, body);
         String token = created.getxSessionToken();
         assertEquals(43, token.length(), "an issued token");
         assertEquals(300L, created.getTtl());
@@ -95,8 +95,15 @@ class GeneratedClientIT {
         assertEquals("put", patched.getAdditionalProperty("step"));
         assertEquals(7, patched.getAdditionalProperty("n"));
 
-        assertTrue(state.deleteStateSession(token).getDeleted());
-        ApiException gone = assertThrows(ApiException.class, () -> state.getStateSession(token));
+        StateSession rotated = state.rotateStateSession(token);
+        String next = rotated.getxSessionToken();
+        assertNotEquals(token, next, "a rotation answers a new token");
+        assertEquals(7, rotated.getAdditionalProperty("n"), "with the same data");
+        assertEquals(401, assertThrows(ApiException.class, () -> state.getStateSession(token)).getCode(),
+                "the old token ended at once (rotationGraceSec 0)");
+
+        assertTrue(state.deleteStateSession(next).getDeleted());
+        ApiException gone = assertThrows(ApiException.class, () -> state.getStateSession(next));
         assertEquals(401, gone.getCode());
         assertTrue(gone.getResponseBody().contains("UnauthorizedError"), gone.getResponseBody());
     }
@@ -117,12 +124,13 @@ class GeneratedClientIT {
         UserSession latest = users.getLatestUserSession(KEY, user).getMessage();
         assertTrue(List.of(first.getToken(), supplied).contains(latest.getToken()));
 
-        UserSessionListEnvelope page = users.listUserSessions(KEY, user, 1, null);
+        UserSessionListEnvelope page = users.listUserSessions(KEY, user, 1, null, null);
         assertEquals(1, page.getMessage().size());
-        UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor());
+        UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor(), null);
         assertEquals(1, rest.getMessage().size());
         assertNull(rest.getCursor(), "the last page has no cursor");
-        assertNotEquals(page.getMessage().get(0).getToken(), rest.getMessage().get(0).getToken());
+        assertNotEquals(page.getMessage().get(0).getUserSession().getToken(),
+                rest.getMessage().get(0).getUserSession().getToken());
 
         assertEquals(VerifyEnvelope.MessageEnum.TRUE,
                 users.verifyUserSession(KEY, new VerifyRequest().userId(user).token(supplied)).getMessage());
