@@ -1,6 +1,5 @@
 package io.sessionservice.http;
 
-import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -10,8 +9,6 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /** Counts and times every request by operation (resource method) and status. */
@@ -21,11 +18,6 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     private static final String START = RequestMetrics.class.getName() + ".start";
 
     private final ServiceRuntime runtime;
-    /**
-     * The timers already registered, by operation and status: building a Meter.Id and asking the registry
-     * for it on every request showed in JFR profiles of the hot paths; a map lookup does not.
-     */
-    private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     @Context
     private ResourceInfo resource;
 
@@ -47,7 +39,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
         }
         Method method = matched(request);
         String operation = method == null ? "unmatched" : method.getName();
-        timers.computeIfAbsent(new TimerKey(operation, response.getStatus()), this::register)
+        runtime.requestTimer(operation, response.getStatus())
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -61,16 +53,5 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
             return routing.getResourceMethod();
         }
         return resource == null ? null : resource.getResourceMethod();
-    }
-
-    private Timer register(TimerKey key) {
-        return Timer.builder("session_requests")
-                .description("HTTP requests by operation and status")
-                .tag("operation", key.operation())
-                .tag("status", Integer.toString(key.status()))
-                .register(runtime.metrics());
-    }
-
-    private record TimerKey(String operation, int status) {
     }
 }

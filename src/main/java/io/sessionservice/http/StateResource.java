@@ -1,7 +1,6 @@
 package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.Session;
 import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.Headers;
@@ -59,14 +58,9 @@ public class StateResource {
     @Path("validate")
     public Response validate(@HeaderParam(Headers.SESSION_TOKEN) String token,
                              @HeaderParam(Headers.INCLUDE_SESSION) String includeSession) {
+        // The plain GET /validate is answered by ValidateFastPath before Jersey; this serves the other shapes.
         Session s = live(token, runtime.sessions().validate(requireToken(token)));
-        ObjectNode body = Representations.validation(s);
-        if ("true".equalsIgnoreCase(includeSession)) {
-            // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner). No copy: a
-            // Session is immutable (changes make new ones) and this body is only serialised.
-            body.set(StateFields.SESSION, s.data());
-        }
-        return ok(body);
+        return ok(Representations.validation(s, includeSession));
     }
 
     @PUT
