@@ -93,7 +93,7 @@ public class ValidateFastPath extends HttpFilter {
         return (JSON.equals(accept) || "*/*".equals(accept)) && !accepts.hasMoreElements();
     }
 
-    /** As Jersey's servlet writes an answer: status, type, Retry-After on a 503, the length when it buffered it. */
+    /** As Jersey's servlet writes an answer: status, type, Retry-After on a 503, the length when it buffered it all. */
     private static void write(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setContentType(JSON);
@@ -103,10 +103,14 @@ public class ValidateFastPath extends HttpFilter {
         if (bytes.length <= JERSEY_CONTENT_LENGTH_BUFFER) {
             response.setContentLength(bytes.length);
         }
-        // In pieces of Jersey's buffer, so a streamed (chunked) answer is framed as Jersey's was.
+        // A larger answer is streamed as Jersey streamed it: in pieces of its buffer, then flushed, which commits
+        // it without a length (Jetty would otherwise still count the bytes it holds and send a Content-Length).
         var out = response.getOutputStream();
         for (int from = 0; from < bytes.length; from += JERSEY_CONTENT_LENGTH_BUFFER) {
             out.write(bytes, from, Math.min(JERSEY_CONTENT_LENGTH_BUFFER, bytes.length - from));
+        }
+        if (bytes.length > JERSEY_CONTENT_LENGTH_BUFFER) {
+            out.flush();
         }
     }
 }

@@ -112,7 +112,7 @@ interface ValidateFastPathTests extends HttpApiFixture {
         } finally {
             restoreStore();
         }
-        ok(validate(token));
+        ok(validate(newStateToken())); // served again (sessions from before may not have survived the outage)
     }
 
     /** See {@link OperationsTests#storeTroubleIs503WithRetryAfterAndServiceResumes()}. */
