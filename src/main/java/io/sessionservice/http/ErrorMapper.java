@@ -44,27 +44,6 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable e) {
         boolean user = ErrorDialect.isUser(resource, uri == null ? null : uri.getPath());
-        if (e instanceof ApiException api) {
-            return response(api.status(), api.getMessage(), user);
-        }
-        if (e instanceof InvalidRequestException) {
-            return response(400, e.getMessage(), user);
-        }
-        if (e instanceof OwnerChangeForbiddenException) {
-            return response(403, e.getMessage(), user);
-        }
-        if (e instanceof SessionTooLargeException) {
-            return response(413, e.getMessage(), user);
-        }
-        if (e instanceof ConflictException) {
-            return response(409, e.getMessage(), user);
-        }
-        if (e instanceof StoreUnavailableException) {
-            // No line per request (7,005 lines in 30 s of an outage): StoreOutageLog says when it starts,
-            // sums it up at most every 10 s and says when it ends; session_store_errors_total counts.
-            runtime.outages().answeredUnavailable();
-            return response(503, ErrorResponses.STORE_UNAVAILABLE, user);
-        }
         if (e instanceof NotFoundException) {
             return response(404, "No such resource", user);
         }
@@ -77,8 +56,42 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             return response(status, Response.Status.fromStatusCode(status) == null
                     ? "Request refused" : Response.Status.fromStatusCode(status).getReasonPhrase(), user);
         }
+        Failure failure = failure(e, runtime);
+        return response(failure.status(), failure.message(), user);
+    }
+
+    /** The status and message of an answer to anything but JAX-RS's own exceptions. */
+    record Failure(int status, String message) {
+    }
+
+    /**
+     * What {@code e} is answered with when it is not one of JAX-RS's exceptions; logs and counts store trouble
+     * and unforeseen failures. Shared with {@link ValidateFastPath}, which answers without Jersey.
+     */
+    static Failure failure(Throwable e, ServiceRuntime runtime) {
+        if (e instanceof ApiException api) {
+            return new Failure(api.status(), api.getMessage());
+        }
+        if (e instanceof InvalidRequestException) {
+            return new Failure(400, e.getMessage());
+        }
+        if (e instanceof OwnerChangeForbiddenException) {
+            return new Failure(403, e.getMessage());
+        }
+        if (e instanceof SessionTooLargeException) {
+            return new Failure(413, e.getMessage());
+        }
+        if (e instanceof ConflictException) {
+            return new Failure(409, e.getMessage());
+        }
+        if (e instanceof StoreUnavailableException) {
+            // No line per request (7,005 lines in 30 s of an outage): StoreOutageLog says when it starts,
+            // sums it up at most every 10 s and says when it ends; session_store_errors_total counts.
+            runtime.outages().answeredUnavailable();
+            return new Failure(503, ErrorResponses.STORE_UNAVAILABLE);
+        }
         LOG.error("Unexpected failure ({})", e.getClass().getName(), e);
-        return response(500, "Internal error", user);
+        return new Failure(500, "Internal error");
     }
 
     /** An error answer in the state dialect, or the user-session one ({@code userDialect}). */

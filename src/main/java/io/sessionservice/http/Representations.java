@@ -24,11 +24,18 @@ final class Representations {
         return body;
     }
 
-    static ObjectNode validation(Session s) {
-        return NODES.objectNode()
+    /** GET /validate: IsValid, Expires, Ttl, and the data when the caller asked for it (x-include-session: true). */
+    static ObjectNode validation(Session s, String includeSession) {
+        ObjectNode body = NODES.objectNode()
                 .put(StateFields.IS_VALID, true)
                 .put(StateFields.EXPIRES, Timestamps.format(s.expiresAt()))
                 .put(StateFields.TTL, s.ttlSeconds());
+        if ("true".equalsIgnoreCase(includeSession)) {
+            // Opt-in extension for SessionAuthFilter's remote mode: the data (and so the owner). No copy: a
+            // Session is immutable (changes make new ones) and this body is only serialised.
+            body.set(StateFields.SESSION, s.data());
+        }
+        return body;
     }
 
     /** User-session API: {user_id, token, ttl, created_at, expired_at}. */

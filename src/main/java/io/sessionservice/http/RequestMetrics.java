@@ -1,6 +1,5 @@
 package io.sessionservice.http;
 
-import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -12,8 +11,6 @@ import jakarta.ws.rs.ext.Provider;
 import io.sessionservice.store.MeteredSessionStore;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +27,6 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     static final Duration[] SLO_BUCKETS = MeteredSessionStore.buckets(1, 2, 5, 10, 25, 50, 100, 250);
 
     private final ServiceRuntime runtime;
-    /**
-     * The timers already registered, by operation and status: building a Meter.Id and asking the registry
-     * for it on every request showed in JFR profiles of the hot paths; a map lookup does not.
-     */
-    private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     @Context
     private ResourceInfo resource;
 
@@ -56,7 +48,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
         }
         Method method = matched(request);
         String operation = method == null ? "unmatched" : method.getName();
-        timers.computeIfAbsent(new TimerKey(operation, response.getStatus()), this::register)
+        runtime.requestTimer(operation, response.getStatus())
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -70,17 +62,5 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
             return routing.getResourceMethod();
         }
         return resource == null ? null : resource.getResourceMethod();
-    }
-
-    private Timer register(TimerKey key) {
-        return Timer.builder("session_requests")
-                .description("HTTP requests by operation and status")
-                .tag("operation", key.operation())
-                .tag("status", Integer.toString(key.status()))
-                .serviceLevelObjectives(SLO_BUCKETS)
-                .register(runtime.metrics());
-    }
-
-    private record TimerKey(String operation, int status) {
     }
 }

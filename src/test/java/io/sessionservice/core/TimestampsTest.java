@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,27 @@ class TimestampsTest {
             String s = Timestamps.format(t);
             assertTrue(s.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"), s);
         }
+    }
+
+    /** The shortcut for the shape format() writes gives what OffsetDateTime.parse gives, and refuses what it refuses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"2015-05-18T17:15:51.628Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z",
+            "2016-02-29T12:00:00.000Z", "2000-02-29T00:00:00.000Z", "1970-01-01T00:00:00.000Z",
+            "2015-05-18t17:15:51.628z"}) // ISO parsing ignores case: the general parser reads this one
+    void formattedShapeIsReadAsOffsetDateTimeReadsIt(String text) {
+        assertEquals(OffsetDateTime.parse(text).toInstant(), Timestamps.parse("t", text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2015-02-29T12:00:00.000Z", "1900-02-29T12:00:00.000Z", "2015-04-31T12:00:00.000Z",
+            "2015-13-01T12:00:00.000Z", "2015-00-01T12:00:00.000Z", "2015-01-00T12:00:00.000Z",
+            "2015-05-18T24:00:00.000Z", "2015-05-18T17:60:51.628Z", "2015-05-18T17:15:60.628Z",
+            "2015-05-18T17:15:51.62aZ",
+            "2015-05-18T17:15:51,628Z", "\uFF12015-05-18T17:15:51.628Z", "-015-05-18T17:15:51.628Z"})
+    void formattedShapeWithImpossibleFieldsIsRefusedAsBefore(String text) {
+        String unescaped = text.replace("\\uFF12", "\uFF12"); // a full-width digit 2
+        assertThrows(DateTimeException.class, () -> OffsetDateTime.parse(unescaped));
+        assertThrows(InvalidRequestException.class, () -> Timestamps.parse("t", unescaped));
     }
 
     @Test

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCreateTests, UserSessionApiTests,
-        InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests, LifecycleApiTests {
+        InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests, LifecycleApiTests,
+        ValidateFastPathTests {
 
     protected static final String KEY = "it-key-0123456789abcdef";
     protected static final String ROTATED_KEY = "it-key-rotated-fedcba9876543210";
