@@ -1,7 +1,6 @@
 package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.StoreUnavailableException;
