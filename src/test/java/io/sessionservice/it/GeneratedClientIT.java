@@ -129,8 +129,8 @@ class GeneratedClientIT {
         UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor(), null);
         assertEquals(1, rest.getMessage().size());
         assertNull(rest.getCursor(), "the last page has no cursor");
-        assertNotEquals(page.getMessage().get(0).getUserSession().getToken(),
-                rest.getMessage().get(0).getUserSession().getToken());
+        assertNotEquals(page.getMessage().get(0).getToken(),
+                rest.getMessage().get(0).getToken());
 
         assertEquals(VerifyEnvelope.MessageEnum.TRUE,
                 users.verifyUserSession(KEY, new VerifyRequest().userId(user).token(supplied)).getMessage());
