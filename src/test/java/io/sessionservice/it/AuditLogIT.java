@@ -72,14 +72,15 @@ class AuditLogIT {
         String userToken = userSuccess(http.post("create", json("user_id", user), "x-key", KEY,
                 "X-Forwarded-For", "203.0.113.9")).get("token").asText();
         assertEquals(403, http.patch("", json("AccountId", "someone-else"), "x-session-token", stateToken).status());
+        String rotatedToken = ok(http.post("rotate", "", "x-session-token", stateToken)).get("xSessionToken").asText();
         String wrongKey = "wrong-key-" + KEY;
         assertEquals(401, http.post("", "{}", "x-key", wrongKey).status());
         assertEquals(401, http.get("sessions?user_id=" + user).status());
-        assertTrue(ok(http.delete("", "x-session-token", stateToken)).get("Deleted").asBoolean());
+        assertTrue(ok(http.delete("", "x-session-token", rotatedToken)).get("Deleted").asBoolean());
         assertEquals(1, userSuccess(http.delete("sessions?user_id=" + user, "x-key", KEY)).asInt());
 
         List<JsonNode> lines = auditLines();
-        assertEquals(List.of("create", "create", "owner-change-refused", "key-refused", "key-refused", "delete",
+        assertEquals(List.of("create", "create", "owner-change-refused", "rotate", "key-refused", "key-refused", "delete",
                 "logout-everywhere"), lines.stream().map(l -> l.get("operation").asText()).toList(), lines::toString);
         for (JsonNode line : lines) {
             assertTrue(line.get("time").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"), line::toString);
@@ -91,15 +92,18 @@ class AuditLogIT {
         assertEquals("203.0.113.9", lines.get(1).get("forwardedFor").asText());
         assertEquals(user, lines.get(2).get("userId").asText(), "the refused change names the owner it protected");
         assertEquals(fingerprint(stateToken), lines.get(2).get("tokenFingerprint").asText());
-        assertEquals("wrong", lines.get(3).get("reason").asText());
-        assertEquals("POST /audit/", lines.get(3).get("request").asText());
-        assertEquals("missing", lines.get(4).get("reason").asText());
-        assertEquals(fingerprint(stateToken), lines.get(5).get("tokenFingerprint").asText());
-        assertEquals(user, lines.get(6).get("userId").asText());
-        assertEquals(1, lines.get(6).get("count").asInt());
+        assertEquals(user, lines.get(3).get("userId").asText());
+        assertEquals(fingerprint(stateToken), lines.get(3).get("tokenFingerprint").asText());
+        assertEquals(fingerprint(rotatedToken), lines.get(3).get("newTokenFingerprint").asText());
+        assertEquals("wrong", lines.get(4).get("reason").asText());
+        assertEquals("POST /audit/", lines.get(4).get("request").asText());
+        assertEquals("missing", lines.get(5).get("reason").asText());
+        assertEquals(fingerprint(rotatedToken), lines.get(6).get("tokenFingerprint").asText());
+        assertEquals(user, lines.get(7).get("userId").asText());
+        assertEquals(1, lines.get(7).get("count").asInt());
 
         String all = output.toString(StandardCharsets.UTF_8);
-        for (String secret : List.of(stateToken, userToken, KEY, wrongKey)) {
+        for (String secret : List.of(stateToken, rotatedToken, userToken, KEY, wrongKey)) {
             for (int i = 0; i + 12 <= secret.length(); i += 6) {
                 String piece = secret.substring(i, i + 12);
                 assertFalse(all.contains(piece), "a piece of a token or key in the log: " + piece);
