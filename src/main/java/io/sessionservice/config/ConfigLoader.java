@@ -49,7 +49,10 @@ public final class ConfigLoader {
             Map.entry("COUCHBASE_CONNECTION_STRING", "repository.couchbase.connectionString"),
             Map.entry("COUCHBASE_USERNAME", "repository.couchbase.username"),
             Map.entry("COUCHBASE_PASSWORD", "repository.couchbase.password"),
-            Map.entry("COUCHBASE_BUCKET", "repository.couchbase.bucket"));
+            Map.entry("COUCHBASE_BUCKET", "repository.couchbase.bucket"),
+            Map.entry("JDBC_URL", "repository.jdbc.url"),
+            Map.entry("JDBC_USERNAME", "repository.jdbc.username"),
+            Map.entry("JDBC_PASSWORD", "repository.jdbc.password"));
 
     private ConfigLoader() {
     }

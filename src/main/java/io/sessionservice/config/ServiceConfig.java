@@ -86,6 +86,11 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         return CouchbaseSettings.from(storeSection("couchbase"), storeTimeout);
     }
 
+    /** {@code repository.jdbc}, validated: it needs a supported JDBC URL that persists. */
+    public JdbcSettings jdbc() {
+        return JdbcSettings.from(storeSection("jdbc"), storeTimeout);
+    }
+
     /** The store's own section, e.g. {@code repository.redis}; empty when absent. */
     public JsonNode storeSection(String name) {
         return repository.path(name);
@@ -111,7 +116,7 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         return zero ? 0 : positiveLong(node, field, fallback);
     }
 
-    private static long positiveLong(JsonNode node, String field, long fallback) {
+    static long positiveLong(JsonNode node, String field, long fallback) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return fallback;

@@ -45,6 +45,25 @@ public record PageStart(long createdAtMillis, int skip) {
                 .toList();
     }
 
+    /** How many sessions to read in index order for a page of {@code limit} from this start: skip + limit. */
+    public int fetchSize(int limit) {
+        return (int) Math.min((long) skip + limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The page in {@code fetched}: the first {@link #fetchSize} live sessions of a user from this start in
+     * index order (newest first). Those created exactly at the start come first, so the page is what
+     * follows the first {@code skip} of them: for stores that read a range of a user index.
+     */
+    public List<Session> pageOf(List<Session> fetched, int limit) {
+        int skipped = 0;
+        while (skipped < skip && skipped < fetched.size()
+                && fetched.get(skipped).createdAt().toEpochMilli() == createdAtMillis) {
+            skipped++;
+        }
+        return fetched.subList(skipped, Math.min(fetched.size(), skipped + limit));
+    }
+
     private long skipAmong(Collection<Session> sessions) {
         // Only sessions created exactly at the start instant are skipped; they sort first.
         return Math.min(skip, sessions.stream().filter(s -> s.createdAt().toEpochMilli() == createdAtMillis).count());

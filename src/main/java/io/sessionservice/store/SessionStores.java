@@ -2,6 +2,7 @@ package io.sessionservice.store;
 
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.CouchbaseSettings;
+import io.sessionservice.config.JdbcSettings;
 import io.sessionservice.config.MongoSettings;
 import io.sessionservice.config.RedisSettings;
 import io.sessionservice.config.ServiceConfig;
@@ -9,6 +10,8 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.couchbase.CouchbaseSessionStore;
 import io.sessionservice.store.couchbase.CouchbaseStores;
+import io.sessionservice.store.jdbc.JdbcSessionStore;
+import io.sessionservice.store.jdbc.JdbcStores;
 import io.sessionservice.store.memory.MemorySessionStore;
 import io.sessionservice.store.mongo.MongoSessionStore;
 import io.sessionservice.store.mongo.MongoStores;
@@ -42,8 +45,10 @@ public final class SessionStores {
                     () -> redis(config.redis(), touch, clock));
             case "couchbase" -> withDriver("couchbase", "com.couchbase.client.java.Cluster",
                     () -> couchbase(config.couchbase(), touch, clock));
+            case "jdbc" -> withDriver("jdbc", "com.zaxxer.hikari.HikariDataSource",
+                    () -> jdbc(config.jdbc(), touch, clock));
             default -> throw new ConfigException("Unknown session store '" + config.storeType()
-                    + "': set repository.type or SESSION_STORE to memory, redis, mongodb or couchbase");
+                    + "': set repository.type or SESSION_STORE to memory, redis, mongodb, couchbase or jdbc");
         };
     }
 
@@ -70,6 +75,15 @@ public final class SessionStores {
 
     public static CouchbaseSessionStore couchbase(CouchbaseSettings settings, Clock clock) {
         return couchbase(settings, TouchResolution.DEFAULT, clock);
+    }
+
+    /** The JDBC store (PostgreSQL, MariaDB or an H2 file) on its own pool, with its expired-row sweeper. */
+    public static JdbcSessionStore jdbc(JdbcSettings settings, TouchResolution touch, Clock clock) {
+        return JdbcStores.open(settings, touch, clock);
+    }
+
+    public static JdbcSessionStore jdbc(JdbcSettings settings, Clock clock) {
+        return jdbc(settings, TouchResolution.DEFAULT, clock);
     }
 
     /**

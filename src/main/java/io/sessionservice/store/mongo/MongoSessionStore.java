@@ -241,21 +241,15 @@ public final class MongoSessionStore implements SessionStore {
         if (start.createdAtMillis() != Long.MAX_VALUE) {
             filter.add(lte(CREATED, new Date(start.createdAtMillis())));
         }
-        // A range scan of the user index in its own order: the sessions created exactly at the start
-        // come first, so the page is what follows the first `skip` of them among skip + limit fetched.
-        int fetch = (int) Math.min((long) start.skip() + limit, Integer.MAX_VALUE);
+        // A range scan of the user index in its own order (see PageStart.pageOf).
+        int fetch = start.fetchSize(limit);
         List<Session> found = call("findByUser", () -> sessions.find(and(filter))
                 .sort(NEWEST_FIRST)
                 .limit(fetch)
                 .batchSize(Math.min(fetch, USER_BATCH))
                 .map(SessionDocuments::toSession)
                 .into(new ArrayList<>()));
-        int skipped = 0;
-        while (skipped < start.skip() && skipped < found.size()
-                && found.get(skipped).createdAt().toEpochMilli() == start.createdAtMillis()) {
-            skipped++;
-        }
-        return found.subList(skipped, Math.min(found.size(), skipped + limit));
+        return start.pageOf(found, limit);
     }
 
     @Override

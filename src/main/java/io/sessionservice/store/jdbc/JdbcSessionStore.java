@@ -1,0 +1,361 @@
+package io.sessionservice.store.jdbc;
+
+import io.sessionservice.core.DataSize;
+import io.sessionservice.core.Mutation;
+import io.sessionservice.core.PageStart;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.core.TouchResolution;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions in one table of PostgreSQL, MariaDB or an H2 file (layout: {@link SessionRows} and the DDL
+ * files). Every read filters {@code expires_at > now} by this store's clock, so a row the sweeper has
+ * not deleted yet is never seen, and nothing but {@link #insert} creates a row: the insert is one
+ * statement that may only replace an expired row ({@link SqlDialect#insertSql}).
+ *
+ * <p>Updates are one short transaction, {@code SELECT … FOR UPDATE} then {@code UPDATE}: the data is
+ * kept as its exact JSON text (numbers and key order as written), which no database's JSON merge
+ * preserves, so the mutation is applied here under the row lock and concurrent patches of different
+ * fields lose nothing. A touch reads first and writes only when its {@link TouchResolution} says so,
+ * with an UPDATE conditional on the row still being live and behind the new expiry. The README
+ * counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
+ */
+public final class JdbcSessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final String table;
+    private final TouchResolution touchResolution;
+    private final Clock clock;
+    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
+    private final String insertSql;
+    private final String selectLive;
+    /** Until the table exists (the database was down at start-up), each operation tries to create it first. */
+    private volatile boolean schemaReady;
+
+    /**
+     * A store on {@code dataSource}, whose connections it borrows per operation; the table and its
+     * indexes are created when missing. {@code table} must be a plain SQL identifier.
+     */
+    public JdbcSessionStore(DataSource dataSource, SqlDialect dialect, String table, TouchResolution touchResolution,
+                            Clock clock) {
+        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("table must be a plain SQL identifier");
+        }
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.table = table;
+        this.touchResolution = touchResolution;
+        this.clock = clock;
+        this.insertSql = dialect.insertSql(table);
+        this.selectLive = "SELECT " + SessionRows.SELECTED + " FROM " + table + " WHERE token = ? AND expires_at > ?";
+        try {
+            ensureSchema();
+        } catch (StoreUnavailableException e) {
+            LOG.warn("The database did not answer at start-up ({}); the session table will be created on first use",
+                    e.getMessage());
+        }
+    }
+
+    /** Closes {@code resource} (a pool, a sweeper) when this store closes, in the order registered. */
+    public JdbcSessionStore closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+        return this;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public boolean insert(Session session, int maxSessionsPerUser) {
+        long now = clock.millis();
+        return call("insert", c -> {
+            boolean inserted;
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                int i = SessionRows.bind(ps, 1, session);
+                for (int n = 0; n < dialect.insertNowParameters(); n++) {
+                    ps.setLong(i++, now);
+                }
+                inserted = ps.executeUpdate() > 0;
+            } catch (SQLException e) {
+                if (!dialect.isDuplicateKey(e)) {
+                    throw e;
+                }
+                inserted = false; // a concurrent insert of the same token won
+            }
+            if (inserted && session.userId() != null && maxSessionsPerUser < Integer.MAX_VALUE) {
+                endOldestPast(c, session.userId(), maxSessionsPerUser, now);
+            }
+            return inserted;
+        });
+    }
+
+    /**
+     * Ends the user's live sessions past the {@code cap} newest: one read on the user index (skipping
+     * the cap) and, when there are any, one delete of exactly those still the user's. Concurrent inserts
+     * each run this after their own insert, so the last to read sees every session inserted before it.
+     */
+    private void endOldestPast(Connection c, String userId, int cap, long now) throws SQLException {
+        List<String> oldest = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT token FROM " + table
+                + " WHERE user_hash = ? AND user_id = ? AND expires_at > ? ORDER BY created_at DESC, token DESC"
+                + " LIMIT ? OFFSET ?")) {
+            ps.setString(1, SessionRows.userHash(userId));
+            ps.setString(2, userId);
+            ps.setLong(3, now);
+            ps.setInt(4, Integer.MAX_VALUE);
+            ps.setInt(5, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    oldest.add(rs.getString(1));
+                }
+            }
+        }
+        if (oldest.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+                + " WHERE user_hash = ? AND user_id = ? AND token IN ("
+                + String.join(", ", Collections.nCopies(oldest.size(), "?")) + ")")) {
+            ps.setString(1, SessionRows.userHash(userId));
+            ps.setString(2, userId);
+            for (int i = 0; i < oldest.size(); i++) {
+                ps.setString(3 + i, oldest.get(i));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<Session> find(String token, boolean touch) {
+        long now = clock.millis();
+        return call(touch ? "touch" : "find", c -> {
+            Optional<Session> found = selectLive(c, token, now, "");
+            if (!touch || found.isEmpty()) {
+                return found;
+            }
+            Session s = found.get();
+            Instant slid = s.expiryAfterAccess(Instant.ofEpochMilli(now), true, touchResolution);
+            if (slid.equals(s.expiresAt())) {
+                return found; // within the resolution: nothing to write
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                    + " SET expires_at = ? WHERE token = ? AND expires_at > ? AND expires_at < ?")) {
+                ps.setLong(1, slid.toEpochMilli());
+                ps.setString(2, token);
+                ps.setLong(3, now);
+                ps.setLong(4, slid.toEpochMilli());
+                if (ps.executeUpdate() == 1) {
+                    return Optional.of(s.withExpiresAt(slid));
+                }
+            }
+            // Ended meanwhile, or a concurrent touch slid it at least as far: read what is there now.
+            return selectLive(c, token, now, "");
+        });
+    }
+
+    @Override
+    public Optional<Session> update(String token, Mutation mutation, boolean touch) {
+        long now = clock.millis();
+        return call("update", c -> inTransaction(c, () -> {
+            Optional<Session> found = selectLive(c, token, now, " FOR UPDATE");
+            if (found.isEmpty()) {
+                return found;
+            }
+            Session current = found.get();
+            Session changed = mutation.applyTo(current) // checks the owner and size rules; throws to roll back
+                    .withExpiresAt(current.expiryAfterAccess(Instant.ofEpochMilli(now), touch, touchResolution));
+            if (changed.equals(current)) {
+                return found; // nothing to write (records compare data by value)
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                    + " SET user_hash = ?, user_id = ?, data = ?, data_bytes = ?, expires_at = ? WHERE token = ?")) {
+                ps.setString(1, SessionRows.userHash(changed.userId()));
+                ps.setString(2, changed.userId());
+                ps.setString(3, SessionRows.json(changed.data()));
+                ps.setLong(4, DataSize.of(changed.data()));
+                ps.setLong(5, changed.expiresAt().toEpochMilli());
+                ps.setString(6, token);
+                ps.executeUpdate();
+            }
+            return Optional.of(changed);
+        }));
+    }
+
+    @Override
+    public boolean delete(String token) {
+        long now = clock.millis();
+        return call("delete", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE token = ? AND expires_at > ?")) {
+                ps.setString(1, token);
+                ps.setLong(2, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Session> findByUser(String userId, PageStart start, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        long now = clock.millis();
+        // A range scan of the user index in its own order (see PageStart.pageOf).
+        int fetch = start.fetchSize(limit);
+        List<Session> found = call("findByUser", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SessionRows.SELECTED + " FROM " + table
+                    + " WHERE user_hash = ? AND user_id = ? AND expires_at > ? AND created_at <= ?"
+                    + " ORDER BY created_at DESC, token DESC LIMIT ?")) {
+                ps.setString(1, SessionRows.userHash(userId));
+                ps.setString(2, userId);
+                ps.setLong(3, now);
+                ps.setLong(4, start.createdAtMillis());
+                ps.setInt(5, fetch);
+                List<Session> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(SessionRows.read(rs));
+                    }
+                }
+                return rows;
+            }
+        });
+        return start.pageOf(found, limit);
+    }
+
+    @Override
+    public int deleteByUser(String userId) {
+        long now = clock.millis();
+        return call("deleteByUser", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+                    + " WHERE user_hash = ? AND user_id = ? AND expires_at > ?")) {
+                ps.setString(1, SessionRows.userHash(userId));
+                ps.setString(2, userId);
+                ps.setLong(3, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        call("ping", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    /** Live rows, counted on the expiry index (a range scan); empty while the database does not answer. */
+    @Override
+    public OptionalLong liveCount() {
+        long now = clock.millis();
+        try {
+            return OptionalLong.of(call("count", c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE expires_at > ?")) {
+                    ps.setLong(1, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            }));
+        } catch (StoreUnavailableException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable resource : closeWith) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} of the JDBC store failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    // ---- plumbing ----
+
+    private Optional<Session> selectLive(Connection c, String token, long now, String lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(selectLive + lock)) {
+            ps.setString(1, token);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on {@code c}; any failure (a refused mutation too) rolls it back. */
+    private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed); // the connection broke: the pool discards it
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Runs {@code work} on a pooled connection, creating the table first while it is missing. */
+    private <T> T call(String operation, ConnectionWork<T> work) {
+        if (!schemaReady) {
+            ensureSchema();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw JdbcFailures.unavailable(operation, e);
+        }
+    }
+
+    private void ensureSchema() {
+        try {
+            Schema.ensure(dataSource, dialect, table);
+            schemaReady = true;
+        } catch (SQLException e) {
+            throw JdbcFailures.unavailable("schema", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.sessionservice.store.jdbc;
+
+import io.sessionservice.core.Digests;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+/** PostgreSQL 12+: INSERT … ON CONFLICT, a DELETE of a LIMITed sub-select, advisory locks. */
+final class PostgresDialect implements SqlDialect {
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String insertSql(String table) {
+        return "INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") VALUES (" + SessionRows.PLACEHOLDERS
+                + ") ON CONFLICT (token) DO UPDATE SET " + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";
+    }
+
+    @Override
+    public int insertNowParameters() {
+        return 1;
+    }
+
+    @Override
+    public String sweepBatchSql(String table) {
+        return "DELETE FROM " + table + " WHERE token IN (SELECT token FROM " + table
+                + " WHERE expires_at <= ? LIMIT ?)";
+    }
+
+    @Override
+    public String connectionInitSql(long timeoutMs) {
+        return "SET statement_timeout = " + timeoutMs;
+    }
+
+    @Override
+    public Map<String, String> driverProperties(long timeoutMs) {
+        // The driver counts these in whole seconds; the socket waits a second longer than the server's
+        // statement_timeout, so a slow statement is cancelled by the server before the socket gives up.
+        String seconds = String.valueOf(Math.max(1, (timeoutMs + 999) / 1000));
+        return Map.of("connectTimeout", seconds, "loginTimeout", seconds,
+                "socketTimeout", String.valueOf(Math.max(1, (timeoutMs + 999) / 1000) + 1),
+                "tcpKeepAlive", "true", "ApplicationName", "session-service");
+    }
+
+    @Override
+    public boolean tryLock(Connection connection, String name) throws SQLException {
+        return SessionRows.queryTrue(connection, "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", key(name));
+    }
+
+    @Override
+    public void unlock(Connection connection, String name) throws SQLException {
+        SessionRows.queryTrue(connection, "SELECT CASE WHEN pg_advisory_unlock(?) THEN 1 ELSE 0 END", key(name));
+    }
+
+    /** Advisory locks are named by a bigint: the first 8 bytes of the name's SHA-256. */
+    private static long key(String name) {
+        return ByteBuffer.wrap(Digests.sha256(name)).getLong();
+    }
+}

@@ -1,0 +1,18 @@
+-- Session Service, JDBC store, PostgreSQL 12+. The service runs this at start (idempotent); apply it by
+-- hand when its account may not run DDL. To use another table name, replace each "sessions" below.
+-- token and user_hash compare byte by byte (COLLATE "C"): the order of a user's sessions ties by token.
+CREATE TABLE IF NOT EXISTS sessions (
+    token       VARCHAR(256) COLLATE "C" NOT NULL PRIMARY KEY,
+    user_hash   CHAR(64) COLLATE "C",
+    user_id     TEXT,
+    data        TEXT NOT NULL,
+    data_bytes  BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    ttl_sec     BIGINT NOT NULL,
+    sliding     BOOLEAN NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+-- a user's latest session and paged listing: newest first, ties by token descending
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_hash, created_at DESC, token DESC);
+-- the sweeper's batches of expired rows
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
