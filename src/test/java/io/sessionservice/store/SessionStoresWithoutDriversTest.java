@@ -30,7 +30,8 @@ class SessionStoresWithoutDriversTest {
 
     /** Path fragments of the store drivers' jars (Maven repository layout). */
     private static final List<String> DRIVERS = List.of("/redis/clients/", "/org/mongodb/", "/com/couchbase/",
-            "/io/projectreactor/", "/org/apache/commons/commons-pool2/");
+            "/io/projectreactor/", "/org/apache/commons/commons-pool2/", "/com/zaxxer/", "/org/postgresql/",
+            "/org/mariadb/", "/com/h2database/");
 
     @TempDir
     Path dir;
@@ -46,11 +47,12 @@ class SessionStoresWithoutDriversTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"redis", "mongodb", "couchbase"})
+    @ValueSource(strings = {"redis", "mongodb", "couchbase", "jdbc"})
     void aStoreWithoutItsDriverNamesTheDirectoryToAdd(String type) throws Exception {
         String repository = switch (type) {
             case "redis" -> "\"redis\":{\"url\":\"redis://127.0.0.1:6379\"}";
             case "mongodb" -> "\"mongodb\":{\"uri\":\"mongodb://127.0.0.1:1/d\"}";
+            case "jdbc" -> "\"jdbc\":{\"url\":\"jdbc:postgresql://127.0.0.1:1/d\"}";
             default -> "\"couchbase\":{\"connectionString\":\"couchbase://127.0.0.1\",\"username\":\"u\","
                     + "\"password\":\"p\",\"bucket\":\"b\"}";
         };

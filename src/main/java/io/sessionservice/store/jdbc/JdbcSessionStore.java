@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Updates are one short transaction, {@code SELECT … FOR UPDATE} then {@code UPDATE}: the data is
  * kept as its exact JSON text (numbers and key order as written), which no database's JSON merge
  * preserves, so the mutation is applied here under the row lock and concurrent patches of different
- * fields lose nothing. A touch reads first and writes only when its {@link TouchResolution} says so,
- * with an UPDATE conditional on the row still being live and behind the new expiry. The README
+ * fields lose nothing. A touch writes only when its {@link TouchResolution} says so: on PostgreSQL in
+ * one statement ({@link SqlDialect#findAndTouchSql}), elsewhere a read and, when due, an UPDATE
+ * conditional on the row still being live and behind the new expiry. The README
  * counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
  */
 public final class JdbcSessionStore implements SessionStore {
@@ -48,6 +49,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
     private final String insertSql;
     private final String selectLive;
+    private final String findAndTouchSql;
     /** Until the table exists (the database was down at start-up), each operation tries to create it first. */
     private volatile boolean schemaReady;
 
@@ -66,6 +68,7 @@ public final class JdbcSessionStore implements SessionStore {
         this.touchResolution = touchResolution;
         this.clock = clock;
         this.insertSql = dialect.insertSql(table);
+        this.findAndTouchSql = dialect.findAndTouchSql(table);
         this.selectLive = "SELECT " + SessionRows.SELECTED + " FROM " + table + " WHERE token = ? AND expires_at > ?";
         try {
             ensureSchema();
@@ -152,6 +155,9 @@ public final class JdbcSessionStore implements SessionStore {
     @Override
     public Optional<Session> find(String token, boolean touch) {
         long now = clock.millis();
+        if (touch && findAndTouchSql != null) {
+            return call("touch", c -> findAndTouch(c, token, now));
+        }
         return call(touch ? "touch" : "find", c -> {
             Optional<Session> found = selectLive(c, token, now, "");
             if (!touch || found.isEmpty()) {
@@ -175,6 +181,22 @@ public final class JdbcSessionStore implements SessionStore {
             // Ended meanwhile, or a concurrent touch slid it at least as far: read what is there now.
             return selectLive(c, token, now, "");
         });
+    }
+
+    /** {@link SqlDialect#findAndTouchSql}: the read and the due slide in one statement. */
+    private Optional<Session> findAndTouch(Connection c, String token, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(findAndTouchSql)) {
+            ps.setLong(1, now);
+            ps.setString(2, token);
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.setLong(5, touchResolution.maxMillis());
+            ps.setString(6, token);
+            ps.setLong(7, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
+            }
+        }
     }
 
     @Override

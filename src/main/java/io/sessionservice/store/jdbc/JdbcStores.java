@@ -5,7 +5,7 @@ import io.sessionservice.config.JdbcSettings;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 
-/** Opens the JDBC store from its settings; SessionStores loads it only when that store is chosen. */
+/** Opens the JDBC store from its settings, on a pool of its own and with its sweeper; SessionStores loads it only when that store is chosen. */
 public final class JdbcStores {
 
     private JdbcStores() {
@@ -17,7 +17,9 @@ public final class JdbcStores {
                 settings.poolSize(), settings.timeout(), dialect);
         try {
             JdbcSessionStore store = new JdbcSessionStore(pool, dialect, settings.table(), touch, clock);
-            return store.closeWith(pool);
+            ExpiredSessionSweeper sweeper = new ExpiredSessionSweeper(pool, dialect, settings.table(), clock,
+                    settings.sweepBatch(), ExpiredSessionSweeper.DEFAULT_MAX_BATCHES).start(settings.sweepInterval());
+            return store.closeWith(sweeper).closeWith(pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

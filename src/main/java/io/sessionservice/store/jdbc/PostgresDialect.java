@@ -20,6 +20,20 @@ final class PostgresDialect implements SqlDialect {
                 + ") ON CONFLICT (token) DO UPDATE SET " + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";
     }
 
+    /**
+     * The slide is due when it moves the expiry by more than min(maxMillis, ttl / 100), the rule of
+     * TouchResolution.mustWrite; the outer SELECT sees the row as before the CTE's UPDATE, so it
+     * answers only when the UPDATE did not.
+     */
+    @Override
+    public String findAndTouchSql(String table) {
+        String selected = SessionRows.SELECTED;
+        return "WITH slid AS (UPDATE " + table + " SET expires_at = ? + ttl_sec * 1000 WHERE token = ? AND expires_at > ?"
+                + " AND sliding AND ? + ttl_sec * 1000 - expires_at > LEAST(?, ttl_sec * 10) RETURNING " + selected + ")"
+                + " SELECT " + selected + " FROM slid UNION ALL SELECT " + selected + " FROM " + table
+                + " WHERE token = ? AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM slid)";
+    }
+
     @Override
     public int insertNowParameters() {
         return 1;

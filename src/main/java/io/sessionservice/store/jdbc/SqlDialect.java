@@ -39,6 +39,16 @@ public interface SqlDialect {
 
     int insertNowParameters();
 
+    /**
+     * A find with touch in one statement, where the dialect can update and read in one (PostgreSQL:
+     * {@code UPDATE … RETURNING} in a CTE), else null (the store reads, then updates when due).
+     * Parameters: now, token, now, now, the resolution's maxMillis, token, now. Returns the
+     * {@link SessionRows#SELECTED} columns of the live session, slid when the resolution says so.
+     */
+    default String findAndTouchSql(String table) {
+        return null;
+    }
+
     /** Deletes at most {@code ?2} rows that expired at or before {@code ?1} (epoch ms). */
     String sweepBatchSql(String table);
 
