@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -61,10 +63,12 @@ public final class PrivatePostgres implements AutoCloseable {
         try {
             server.run("initdb", "-D", server.data.toString(), "-U", USER, "--auth=trust", "-E", "UTF8",
                     "--locale=C", "--no-sync");
-            // TCP on loopback only, no Unix socket (its default directory may not be ours); speed over durability
+            // TCP on loopback only, no Unix socket (its default directory may not be ours). No fsync, for speed:
+            // a committed row still survives stop() (a process crash, not an OS one). synchronous_commit stays
+            // on: off, the last commits before an immediate stop would be lost and look like a store bug.
             Files.writeString(server.data.resolve("postgresql.conf"), String.join("\n",
                     "", "port = " + server.port, "listen_addresses = '127.0.0.1'", "unix_socket_directories = ''",
-                    "fsync = off", "synchronous_commit = off", "full_page_writes = off", "shared_buffers = 16MB",
+                    "fsync = off", "full_page_writes = off", "shared_buffers = 16MB",
                     "max_connections = 50", ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             server.start();
             server.run("createdb", "-h", "127.0.0.1", "-p", Integer.toString(server.port), "-U", USER, DATABASE);
@@ -106,14 +110,24 @@ public final class PrivatePostgres implements AutoCloseable {
 
     /**
      * SIGSTOP to the postmaster (no new connections are served, though the kernel still accepts them) and then
-     * to each of its processes, the backends that serve the connections already open among them.
+     * to each of its processes, the backends that serve the connections already open among them. The postmaster
+     * first, so that it forks no backend after its processes are listed; listed again until none is new.
      */
     public synchronized void pause() throws IOException, InterruptedException {
-        List<ProcessHandle> processes = processes();
-        for (ProcessHandle p : processes) {
-            signal("STOP", p);
-        }
+        ProcessHandle postmaster = postmaster().orElseThrow(() -> new IOException("no postmaster runs in " + data));
+        signal("STOP", postmaster);
         paused = true;
+        Set<Long> stopped = new HashSet<>();
+        boolean found = true;
+        while (found) {
+            found = false;
+            for (ProcessHandle p : postmaster.descendants().toList()) {
+                if (stopped.add(p.pid())) {
+                    signal("STOP", p);
+                    found = true;
+                }
+            }
+        }
     }
 
     /** SIGCONT after {@link #pause()}, in the reverse order. */
