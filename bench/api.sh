@@ -2,9 +2,10 @@
 # Prints the service's own cost per operation, per store, in one run: requests/s, p50 and p99 of
 # GET /validate, GET /, PATCH /, POST /, POST /create and POST /verify next to GET /health (the same
 # webapp, container and pipeline without a store read), with the ratio of each to /health, and the
-# ratio of GET /validate on Redis to GET /validate on memory (issue 11's goal: >= 0.8).
+# ratio of GET /validate on Redis to GET /validate on memory (issue 11's goal: >= 0.8) and of the same on
+# PostgreSQL (the jdbc store, issue 12) to memory.
 #
-#   bash bench/api.sh                                  # memory redis mongodb couchbase
+#   bash bench/api.sh                                  # memory redis postgresql h2 mongodb couchbase
 #   STORES="memory redis" DURATION=20 WARMUP=20 bash bench/api.sh
 #   PROFILE="validate get patch" STORES="memory redis" bash bench/api.sh   # + JFR of those operations
 #
@@ -12,11 +13,13 @@
 # store at /<store>/, each with its own config. Tomcat rather than `mvn jetty:run`: it is the container
 # the service ships for, the JVM holds only the service (no Maven, no plugin class loaders), and its
 # pid is the java process, so jcmd can profile it. redis: 127.0.0.1:6379, keys under a prefix of this
-# run, removed at the end. mongodb and couchbase: mongo-java-server and CouchbaseMock in a JVM of
+# run, removed at the end. postgresql: the jdbc store on the PostgreSQL at 127.0.0.1:5432 (user postgres,
+# database test), in a table of this run's own, dropped at the end; h2: the jdbc store on an H2 file in
+# the run's temporary directory (in the service's JVM: no network round trip). mongodb and couchbase: mongo-java-server and CouchbaseMock in a JVM of
 # their own (bench/StoreServers.java), so their rows show the service's work and a local round trip,
 # not a real server's speed. Each operation cycles through TOKENS pre-created sessions (bench/api.lua).
 #
-# Adding a store (e.g. issue 12's JDBC store): one branch in repository() below printing the config's
+# Adding a store: one branch in repository() (bench/tomcat-per-store.sh) printing the config's
 # "repository" section, plus a server in bench/StoreServers.java if it needs a stand-in.
 #
 # Knobs: STORES, OPERATIONS, DURATION (s per measured run), WARMUP (s per operation before measuring,
@@ -27,7 +30,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STORES=${STORES:-memory redis mongodb couchbase}
+STORES=${STORES:-memory redis postgresql h2 mongodb couchbase}
 OPERATIONS=${OPERATIONS:-validate get patch post create verify}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -141,11 +144,16 @@ for store in $STORES; do
   done
 done
 has() { case " $2 " in *" $1 "*) return 0;; esac; return 1; }   # word list
-if has memory "$STORES" && has redis "$STORES" && has validate "$OPERATIONS"; then
+versus_memory() { # store label goal-text: GET /validate on that store over the same on memory
+  has memory "$STORES" && has "$1" "$STORES" && has validate "$OPERATIONS" || return 0
   read -r m _ _ _ <<< "${RESULT[memory:validate]}"
-  read -r r _ _ _ <<< "${RESULT[redis:validate]}"
-  awk -v m="$m" -v r="$r" 'BEGIN {printf "\nGET /validate, Redis vs memory: %.2fx (goal >= 0.8)\n", r / m}'
-fi
+  read -r r _ _ _ <<< "${RESULT[$1:validate]}"
+  awk -v m="$m" -v r="$r" -v l="$2" -v g="$3" 'BEGIN {printf "GET /validate, %s vs memory: %.2fx%s\n", l, r / m, g}'
+}
+echo
+versus_memory redis Redis " (goal >= 0.8)"
+versus_memory postgresql PostgreSQL ""
+versus_memory h2 "H2 file" ""
 echo
 echo "(wrk -t$THREADS -c$CONNECTIONS, ${DURATION} s per operation after ${WARMUP} s of warm-up; each operation cycles"
 echo " through $TOKENS sessions; vs health = req/s over GET /health of the same store; non-2xx should be 0)"

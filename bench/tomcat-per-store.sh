@@ -1,12 +1,17 @@
 # Sourced by bench/api.sh and bench/latest-session.sh: builds the WAR (unless SKIP_BUILD), starts the
 # MongoDB/Couchbase stand-ins the STORES need, and one real Tomcat 10.1 on 127.0.0.1:$PORT with one copy of
-# the WAR per store at /<store>/, then waits until each answers /health. Expects STORES, PORT, KEY and
+# the WAR per store at /<store>/ (postgresql and h2 are the jdbc store: on the shared PostgreSQL at
+# 127.0.0.1:5432 in a table of the run's own, dropped at the end; on an H2 file in the run's directory), then waits until each answers /health. Expects STORES, PORT, KEY and
 # BENCH_NAME (names the temp directory and the Redis key prefix); SERVICE_SETTINGS adds config fields
 # (e.g. '"maxSessionsPerUser":20000,'). Leaves BASE, PREFIX, TOMCAT_PID and SERVER[...] set; its EXIT trap
 # stops everything and deletes the run's Redis keys.
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 case " $STORES " in *" redis "*)
   redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis is not answering on 127.0.0.1:6379" >&2; exit 1; };;
+esac
+case " $STORES " in *" postgresql "*)
+  psql -h 127.0.0.1 -p 5432 -U postgres -d test -w -tAc 'select 1' >/dev/null ||
+    { echo "PostgreSQL is not answering on 127.0.0.1:5432 (user postgres, database test)" >&2; exit 1; };;
 esac
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -16,11 +21,15 @@ fi
 HOME_DIR=$(ls -d "$PWD"/target/tomcat-distribution/apache-tomcat-*)
 BASE=$(mktemp -d /tmp/session-bench-$BENCH_NAME-XXXXXX)
 PREFIX="bench-$BENCH_NAME-$$:"
+TABLE="bench_${BENCH_NAME//-/_}_$$"   # the jdbc store's table on the shared PostgreSQL, dropped at the end
 cleanup() {
   kill "${TOMCAT_PID:-}" 2>/dev/null || true; wait "${TOMCAT_PID:-}" 2>/dev/null || true
   [ -n "${SERVERS_PID:-}" ] && { exec 3>&-; wait "$SERVERS_PID" 2>/dev/null || true; }
   case " $STORES " in *" redis "*)
     redis-cli -p 6379 --scan --pattern "${PREFIX}*" | xargs -r -n 500 redis-cli -p 6379 del >/dev/null;;
+  esac
+  case " $STORES " in *" postgresql "*)
+    psql -h 127.0.0.1 -p 5432 -U postgres -d test -w -qc "DROP TABLE IF EXISTS $TABLE" >/dev/null 2>&1 || true;;
   esac
   rm -rf "$BASE"
 }
@@ -51,6 +60,8 @@ repository() { # store -> the config's repository section
     redis) echo "{\"type\":\"redis\",\"timeoutMs\":2000,\"redis\":{\"url\":\"redis://127.0.0.1:6379\",\"keyPrefix\":\"$PREFIX\"}}";;
     mongodb) echo "{\"type\":\"mongodb\",\"timeoutMs\":2000,\"mongodb\":{\"uri\":\"${SERVER[mongodb]}\",\"database\":\"bench\"}}";;
     couchbase) echo "{\"type\":\"couchbase\",\"timeoutMs\":2000,\"couchbase\":{\"connectionString\":\"${SERVER[couchbase]}\",\"username\":\"sessions\",\"password\":\"mock-bucket-password\",\"bucket\":\"sessions\"}}";;
+    postgresql) echo "{\"type\":\"jdbc\",\"timeoutMs\":2000,\"jdbc\":{\"url\":\"jdbc:postgresql://127.0.0.1:5432/test\",\"username\":\"postgres\",\"table\":\"$TABLE\"}}";;
+    h2) echo "{\"type\":\"jdbc\",\"timeoutMs\":2000,\"jdbc\":{\"url\":\"jdbc:h2:file:$BASE/h2/sessions\",\"table\":\"sessions\"}}";;
     *) echo "unknown store $1" >&2; exit 1;;
   esac
 }

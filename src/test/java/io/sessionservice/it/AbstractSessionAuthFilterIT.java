@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessionservice.config.ConfigLoader;
+import io.sessionservice.core.Session;
+import io.sessionservice.core.SessionStore;
+import io.sessionservice.store.SessionStores;
+import io.sessionservice.store.StoreOutageContract;
+import io.sessionservice.store.jdbc.JdbcTestDatabase;
 import io.sessionservice.testing.CountingProxy;
 import io.sessionservice.testing.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +20,7 @@ import io.sessionservice.it.Http.Reply;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +49,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the container binds a port chosen before the start (the URL is in those webapps' web.xml).
  *
  * <p>A second container, without shared jars, holds webapps with only some of target/filter-lib's sets in
- * WEB-INF/lib: remote mode on common alone, store mode on common + redis, and store mode on common alone
+ * WEB-INF/lib: remote mode on common alone, store mode on common + redis, store mode on common + jdbc (the
+ * jdbc store on the machine's PostgreSQL, in a table of this run's own), and store mode on common alone
  * (must fail to start, naming the directory to add).
  *
  * <p>One container per class (plus that one); every test makes its own users and tokens. The only wait is one 1.2 s sleep.
@@ -69,6 +77,8 @@ public abstract class AbstractSessionAuthFilterIT {
     }
 
     private final String keyPrefix = "filter-it-" + UUID.randomUUID() + ":";
+    private final String jdbcTable = JdbcTestDatabase.newTable("it_filter");
+    private String jdbcConfig;
     private final Map<String, Http> clients = new ConcurrentHashMap<>();
     private Path dir;
     private EmbeddedContainer container;
@@ -127,6 +137,8 @@ public abstract class AbstractSessionAuthFilterIT {
         bareDir = Files.createDirectories(dir.resolve("bare"));
         addBare("remote-common", filtered("remote").param("serviceUrl", serviceUrl).withFilterJarsInWebInfLib());
         addBare("store-common-redis", filtered("store").param("config", config).withFilterJarsInWebInfLib("redis"));
+        jdbcConfig = jdbcConfig("jdbc.json");
+        addBare("store-common-jdbc", filtered("store").param("config", jdbcConfig).withFilterJarsInWebInfLib("jdbc"));
         addBare("store-common-only", filtered("store").param("config", config).withFilterJarsInWebInfLib());
         bare.start();
     }
@@ -147,6 +159,7 @@ public abstract class AbstractSessionAuthFilterIT {
             }
         } finally {
             TempFiles.deleteRecursively(dir);
+            JdbcTestDatabase.POSTGRES.drop(jdbcTable);
         }
     }
 
@@ -417,6 +430,20 @@ public abstract class AbstractSessionAuthFilterIT {
                 new Http(bare.baseUri("/store-common-redis")).get("page", "x-session-token", "nope"));
     }
 
+    /** The session is written by the jdbc store opened here, in the test's class path; the webapp reads it. */
+    @Test
+    void storeModeRunsOnFilterLibCommonAndJdbc() throws Exception {
+        String user = newUser();
+        Session session = StoreOutageContract.outageSession(user);
+        try (SessionStore store = SessionStores.open(ConfigLoader.load(jdbcConfig, true), Clock.systemUTC())) {
+            assertTrue(store.insert(session));
+        }
+        Http app = new Http(bare.baseUri("/store-common-jdbc"));
+        JsonNode who = ok(app.get("page", "x-session-token", session.token()));
+        assertEquals(user, who.get("remoteUser").asText(), who::toString);
+        assertRefused("Session with token:'nope' was not found", app.get("page", "x-session-token", "nope"));
+    }
+
     @Test
     void storeModeWithoutItsStoresJarsFailsItsStartNamingTheDirectory() {
         DeploymentFailedException failure = assertThrows(DeploymentFailedException.class,
@@ -445,6 +472,15 @@ public abstract class AbstractSessionAuthFilterIT {
 
     private void add(String name, ProtectedWebapp app, Map<String, String> contextParameters) {
         container.addWebapp(app.writeTo(dir, name), "/" + name, contextParameters);
+    }
+
+    /** A service config file for the jdbc store on the machine's PostgreSQL, in this run's table. */
+    private String jdbcConfig(String file) throws Exception {
+        ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 3600);
+        config.putObject("credentials").putArray("keys").add(KEY);
+        config.set("repository", JdbcRepositories.repository(JdbcTestDatabase.POSTGRES.url(),
+                JdbcTestDatabase.POSTGRES.username(), jdbcTable, 2000));
+        return Files.writeString(dir.resolve(file), Http.JSON.writeValueAsString(config)).toString();
     }
 
     /** A service config file: Redis at {@code redisUrl} under this run's prefix, or the memory store when null. */

@@ -18,12 +18,24 @@ public final class JdbcPool {
     private JdbcPool() {
     }
 
+    /** The JDBC driver class of the dialect's database. */
+    public static String driverClassName(SqlDialect dialect) {
+        return switch (dialect.name()) {
+            case "postgresql" -> "org.postgresql.Driver";
+            case "mariadb" -> "org.mariadb.jdbc.Driver";
+            default -> "org.h2.Driver";
+        };
+    }
+
     public static HikariDataSource open(String url, String username, String password, int poolSize,
                                         Duration timeout, SqlDialect dialect) {
         long ms = Math.max(MIN_TIMEOUT_MS, timeout.toMillis());
         HikariConfig config = new HikariConfig();
         config.setPoolName("session-store-jdbc");
         config.setJdbcUrl(url);
+        // By class name, not through DriverManager: in a container DriverManager registers only the drivers its
+        // first user could see (Tomcat's leak-prevention listener, another webapp), never this WEB-INF/lib's.
+        config.setDriverClassName(driverClassName(dialect));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);

@@ -49,6 +49,11 @@ public record JdbcTestDatabase(String url, String username, String password) {
 
     /** A connection of its own, outside any pool of a store. */
     public Connection connect() throws SQLException {
+        try { // registers it with DriverManager for this class path, whoever initialised DriverManager first
+            Class.forName(JdbcPool.driverClassName(dialect()));
+        } catch (ClassNotFoundException e) {
+            throw new SQLException(e);
+        }
         return DriverManager.getConnection(url, username, password);
     }
 
