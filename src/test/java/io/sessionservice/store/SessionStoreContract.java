@@ -110,6 +110,18 @@ public abstract class SessionStoreContract implements SessionBoundsContract, Ses
 
     // ---- insert and find ----
 
+    /** Any string is a user id: NUL and backslashes too (PostgreSQL's text refuses NUL; a 503 would be wrong). */
+    @Test
+    void aUserIdWithNulAndBackslashesIsKeptExactly() {
+        String userId = user() + "\u0000a\\0b\\\u0000";
+        Session s = stored(userId);
+        assertEquals(userId, store.find(s.token(), false).orElseThrow().userId());
+        assertEquals(List.of(s.token()), store.findByUser(userId).stream().map(Session::token).toList());
+        assertTrue(store.findByUser(userId.replace("\u0000", "\\0")).isEmpty(), "an escaped form names nobody");
+        assertEquals(1, store.deleteByUser(userId));
+        assertTrue(store.find(s.token(), false).isEmpty());
+    }
+
     @Test
     void insertedSessionIsFoundAsStored() {
         ObjectNode data = json("{\"AccountId\":\"a1\",\"nested\":{\"x\":[1,2,{}]},\"flag\":true,\"nothing\":null}");

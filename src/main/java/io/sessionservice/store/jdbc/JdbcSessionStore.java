@@ -133,7 +133,7 @@ public final class JdbcSessionStore implements SessionStore {
                 + " WHERE user_hash = ? AND user_id = ? AND expires_at > ? ORDER BY created_at DESC, token DESC"
                 + " LIMIT ? OFFSET ?")) {
             ps.setString(1, SessionRows.userHash(userId));
-            ps.setString(2, userId);
+            ps.setString(2, SessionRows.userColumn(userId));
             ps.setLong(3, now);
             ps.setInt(4, Integer.MAX_VALUE);
             ps.setInt(5, cap);
@@ -150,7 +150,7 @@ public final class JdbcSessionStore implements SessionStore {
                 + " WHERE user_hash = ? AND user_id = ? AND token IN ("
                 + String.join(", ", Collections.nCopies(oldest.size(), "?")) + ")")) {
             ps.setString(1, SessionRows.userHash(userId));
-            ps.setString(2, userId);
+            ps.setString(2, SessionRows.userColumn(userId));
             for (int i = 0; i < oldest.size(); i++) {
                 ps.setString(3 + i, oldest.get(i));
             }
@@ -216,7 +216,7 @@ public final class JdbcSessionStore implements SessionStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
                     + " SET user_hash = ?, user_id = ?, data = ?, data_bytes = ?, expires_at = ? WHERE token = ?")) {
                 ps.setString(1, SessionRows.userHash(changed.userId()));
-                ps.setString(2, changed.userId());
+                ps.setString(2, SessionRows.userColumn(changed.userId()));
                 ps.setString(3, SessionRows.json(changed.data()));
                 ps.setLong(4, DataSize.of(changed.data()));
                 ps.setLong(5, changed.expiresAt().toEpochMilli());
@@ -281,7 +281,7 @@ public final class JdbcSessionStore implements SessionStore {
                     + " WHERE user_hash = ? AND user_id = ? AND expires_at > ? AND created_at <= ?"
                     + " ORDER BY created_at DESC, token DESC LIMIT ?")) {
                 ps.setString(1, SessionRows.userHash(userId));
-                ps.setString(2, userId);
+                ps.setString(2, SessionRows.userColumn(userId));
                 ps.setLong(3, now);
                 ps.setLong(4, start.createdAtMillis());
                 ps.setInt(5, fetch);
@@ -304,7 +304,7 @@ public final class JdbcSessionStore implements SessionStore {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
                     + " WHERE user_hash = ? AND user_id = ? AND expires_at > ?")) {
                 ps.setString(1, SessionRows.userHash(userId));
-                ps.setString(2, userId);
+                ps.setString(2, SessionRows.userColumn(userId));
                 ps.setLong(3, now);
                 return ps.executeUpdate();
             }

@@ -59,7 +59,7 @@ final class SessionRows {
         int i = first;
         ps.setString(i++, s.token());
         ps.setString(i++, userHash(s.userId()));
-        ps.setString(i++, s.userId());
+        ps.setString(i++, userColumn(s.userId()));
         ps.setString(i++, data);
         ps.setLong(i++, DataSize.of(s.data()));
         ps.setLong(i++, s.createdAt().toEpochMilli());
@@ -84,8 +84,38 @@ final class SessionRows {
         }
         long capMillis = rs.getLong(8);
         Instant lifetimeEnd = rs.wasNull() ? null : Instant.ofEpochMilli(capMillis); // wasNull: of the last column read
-        return new Session(rs.getString(1), rs.getString(2), data, Instant.ofEpochMilli(rs.getLong(4)),
+        return new Session(rs.getString(1), userIdOf(rs.getString(2)), data, Instant.ofEpochMilli(rs.getLong(4)),
                 Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getBoolean(7), lifetimeEnd);
+    }
+
+    /**
+     * A user id as the {@code user_id} column holds it: any string is a user id, but PostgreSQL's text
+     * refuses NUL (SQLState 22021), so NUL is kept as {@code \0} and a backslash as {@code \\} (the same on
+     * every database, so a table reads the same whichever wrote it; ids without either are unchanged).
+     */
+    static String userColumn(String userId) {
+        if (userId == null || (userId.indexOf('\0') < 0 && userId.indexOf('\\') < 0)) {
+            return userId;
+        }
+        return userId.replace("\\", "\\\\").replace("\0", "\\0");
+    }
+
+    /** The inverse of {@link #userColumn}. */
+    static String userIdOf(String column) {
+        if (column == null || column.indexOf('\\') < 0) {
+            return column;
+        }
+        StringBuilder id = new StringBuilder(column.length());
+        for (int i = 0; i < column.length(); i++) {
+            char c = column.charAt(i);
+            if (c == '\\' && i + 1 < column.length()) {
+                char next = column.charAt(++i);
+                id.append(next == '0' ? '\0' : next);
+            } else {
+                id.append(c);
+            }
+        }
+        return id.toString();
     }
 
     /** The hex SHA-256 of a user id, the key of the per-user index; null for a session without owner. */
