@@ -2,7 +2,17 @@ package io.sessionservice.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HikariCP pool of the JDBC store. Waiting for a connection, checking one, connecting and each
@@ -44,6 +54,75 @@ public final class JdbcPool {
         config.setInitializationFailTimeout(-1); // start without the database; connect when it answers
         config.setConnectionInitSql(dialect.connectionInitSql(ms));
         dialect.driverProperties(ms).forEach(config::addDataSourceProperty);
-        return new HikariDataSource(config);
+        PoolThreads threads = new PoolThreads();
+        config.setThreadFactory(threads);
+        OPEN.incrementAndGet();
+        HikariDataSource pool = new HikariDataSource(config);
+        THREADS.put(pool, threads);
+        return pool;
+    }
+
+    private static final Map<HikariDataSource, PoolThreads> THREADS = new ConcurrentHashMap<>();
+
+    /**
+     * The pool's threads (housekeeper, connection adder and closer), so that closing can wait for them:
+     * HikariCP's close returns while its connection closer may still run, and a container checks at
+     * undeploy that no thread of the webapp is left.
+     */
+    private static final class PoolThreads implements ThreadFactory {
+        private final List<Thread> started = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread t = new Thread(task, "session-store-jdbc-pool");
+            t.setDaemon(true);
+            started.add(t);
+            return t;
+        }
+
+        void join(Duration most) {
+            long deadline = System.nanoTime() + most.toNanos();
+            for (Thread t : started) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    t.join(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Pools open in this class loader (a webapp's, or the filter's library). */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
+    /**
+     * Closes {@code pool}; when it was the last of this class loader, deregisters the drivers that loader
+     * registered. A driver loading from WEB-INF/lib registers itself with the JVM-wide DriverManager, which
+     * would then hold the undeployed webapp's class loader (Tomcat reports it as a leak; Jetty just keeps
+     * it). A driver from the container's own lib belongs to another loader and is left alone.
+     */
+    public static void close(HikariDataSource pool) {
+        pool.close();
+        PoolThreads threads = THREADS.remove(pool);
+        if (threads != null) {
+            threads.join(Duration.ofSeconds(5));
+        }
+        if (OPEN.decrementAndGet() == 0) {
+            ClassLoader ours = JdbcPool.class.getClassLoader();
+            for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+                if (driver.getClass().getClassLoader() == ours) {
+                    try {
+                        DriverManager.deregisterDriver(driver);
+                    } catch (SQLException | SecurityException e) {
+                        // left registered: a leak warning at undeploy, nothing worse
+                    }
+                }
+            }
+        }
     }
 }

@@ -4,10 +4,11 @@ import io.sessionservice.config.JdbcSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -49,12 +50,16 @@ public record JdbcTestDatabase(String url, String username, String password) {
 
     /** A connection of its own, outside any pool of a store. */
     public Connection connect() throws SQLException {
-        try { // registers it with DriverManager for this class path, whoever initialised DriverManager first
-            Class.forName(JdbcPool.driverClassName(dialect()));
-        } catch (ClassNotFoundException e) {
+        Driver driver; // the driver itself, not DriverManager: a closed store deregisters the drivers it loaded
+        try {
+            driver = (Driver) Class.forName(JdbcPool.driverClassName(dialect())).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
             throw new SQLException(e);
         }
-        return DriverManager.getConnection(url, username, password);
+        Properties login = new Properties();
+        login.setProperty("user", username);
+        login.setProperty("password", password == null ? "" : password);
+        return driver.connect(url, login);
     }
 
     public void drop(String table) {
