@@ -42,6 +42,8 @@ public final class ConfigLoader {
             Map.entry("SESSION_STORE", "repository.type"),
             Map.entry("SESSION_EXPIRY_SEC", "sessionExpirySec"),
             Map.entry("SESSION_TOUCH_RESOLUTION_SEC", "touchResolutionSec"),
+            Map.entry("SESSION_TOKENS_AT_REST", "tokens.atRest"),
+            Map.entry("SESSION_AUDIT_ENABLED", "audit.enabled"),
             Map.entry("REDIS_URL", "repository.redis.url"),
             Map.entry("REDIS_CLUSTER_NODES", "repository.redis.clusterNodes"),
             Map.entry("MONGODB_URI", "repository.mongodb.uri"),

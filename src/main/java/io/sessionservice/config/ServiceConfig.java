@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.SessionLimits;
 import io.sessionservice.core.SessionService;
+import io.sessionservice.core.TokensAtRest;
 import io.sessionservice.core.TouchResolution;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,16 @@ import java.util.List;
  */
 public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
                             int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
-                            SessionLimits limits, TouchResolution touchResolution) {
+                            SessionLimits limits, TouchResolution touchResolution, TokensAtRest tokensAtRest,
+                            boolean auditEnabled) {
+
+    /** A config that keeps tokens as they are and writes the audit log (the defaults). */
+    public ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
+                         int maxBodyBytes, String storeType, Duration storeTimeout, ObjectNode repository,
+                         SessionLimits limits, TouchResolution touchResolution) {
+        this(sessionExpirySec, maxTtlSec, keys, userApiRequiresKey, maxBodyBytes, storeType, storeTimeout, repository,
+                limits, touchResolution, TokensAtRest.PLAIN, true);
+    }
 
     /** A config with the default touch resolution. */
     public ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> keys, boolean userApiRequiresKey,
@@ -73,7 +83,41 @@ public record ServiceConfig(long sessionExpirySec, long maxTtlSec, List<String> 
         return new ServiceConfig(expiry, maxTtl, keys(root.path("credentials")), requireKey, (int) maxBody,
                 type.isEmpty() ? "memory" : type, Duration.ofMillis(timeoutMs), repository,
                 new SessionLimits(maxSessionBytes, (int) maxPerUser, maxLifetime, grace),
-                TouchResolution.ofSeconds(touchResolution));
+                TouchResolution.ofSeconds(touchResolution),
+                tokensAtRest(root.path("tokens").path("atRest")), flag(root.path("audit"), "enabled", true));
+    }
+
+    /** A copy with another {@code tokens.atRest}. */
+    public ServiceConfig withTokensAtRest(TokensAtRest atRest) {
+        return new ServiceConfig(sessionExpirySec, maxTtlSec, keys, userApiRequiresKey, maxBodyBytes, storeType,
+                storeTimeout, repository, limits, touchResolution, atRest, auditEnabled);
+    }
+
+    private static TokensAtRest tokensAtRest(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            return TokensAtRest.PLAIN;
+        }
+        try {
+            return TokensAtRest.parse(v.isTextual() ? v.textValue() : v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** A boolean setting; environment overrides arrive as the strings "true" / "false". */
+    private static boolean flag(JsonNode node, String field, boolean fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        String text = v.isTextual() ? v.textValue().trim() : "";
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new ConfigException(field + " must be true or false, not " + v);
     }
 
     /** The memory store's cap on sessions held, {@code repository.memory.maxSessions}. */

@@ -49,7 +49,10 @@ public record Session(String token, String userId, ObjectNode data, Instant crea
         return new Session(token, newUserId, newData, createdAt, expiresAt, ttlSeconds, sliding, lifetimeEnd);
     }
 
-    /** The same session under another token (a rotation). */
+    /**
+     * The same session under another token: a rotation, or the service swapping a token and its storage
+     * key (TokensAtRest); every other field, the lifetime cap too, is kept.
+     */
     public Session withToken(String newToken) {
         return new Session(newToken, userId, data, createdAt, expiresAt, ttlSeconds, sliding, lifetimeEnd);
     }

@@ -31,6 +31,9 @@ public final class SessionService {
     private final long maxTtlSeconds;
     private final SessionLimits limits;
     private final ServerFields serverFields;
+    /** Tokens tried for a hashed rotation: 2^22, against 16384 expected on Redis Cluster (a miss is e^-256 likely). */
+    private static final int MAX_ROTATION_CANDIDATES = 1 << 22;
+    private final TokensAtRest tokensAtRest;
 
     public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds) {
         this(store, clock, defaultTtlSeconds, maxTtlSeconds, SessionLimits.DEFAULT);
@@ -45,6 +48,12 @@ public final class SessionService {
     /** @param serverFields the representation's server-managed fields, never stored as data */
     public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds,
                           SessionLimits limits, ServerFields serverFields) {
+        this(store, clock, defaultTtlSeconds, maxTtlSeconds, limits, serverFields, TokensAtRest.PLAIN);
+    }
+
+    /** @param tokensAtRest how the store keeps tokens: every token reaches the store as its storage key */
+    public SessionService(SessionStore store, Clock clock, long defaultTtlSeconds, long maxTtlSeconds,
+                          SessionLimits limits, ServerFields serverFields, TokensAtRest tokensAtRest) {
         if (defaultTtlSeconds < 1 || defaultTtlSeconds > maxTtlSeconds) {
             throw new IllegalArgumentException("sessionExpirySec must be between 1 and maxTtlSec");
         }
@@ -57,6 +66,7 @@ public final class SessionService {
         this.maxTtlSeconds = maxTtlSeconds;
         this.limits = limits;
         this.serverFields = serverFields;
+        this.tokensAtRest = tokensAtRest;
     }
 
     public SessionLimits limits() {
@@ -65,6 +75,14 @@ public final class SessionService {
 
     public SessionStore store() {
         return store;
+    }
+
+    /**
+     * How the store keeps tokens. With {@link TokensAtRest#HASHED} the sessions read by user
+     * ({@link #latestSession}, {@link #sessionsOf}) carry the token's digest, not the token.
+     */
+    public TokensAtRest tokensAtRest() {
+        return tokensAtRest;
     }
 
     // ---- state API (sliding sessions) ----
@@ -110,12 +128,12 @@ public final class SessionService {
 
     /** GET /: the session, its sliding expiry extended. */
     public Optional<Session> get(String token) {
-        return Tokens.isWellFormed(token) ? store.find(token, true).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? named(token, store.find(key(token), true)).map(this::answer) : Optional.empty();
     }
 
     /** GET /validate: the session, expiry left as it is. */
     public Optional<Session> validate(String token) {
-        return Tokens.isWellFormed(token) ? store.find(token, false).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? named(token, store.find(key(token), false)).map(this::answer) : Optional.empty();
     }
 
     /**
@@ -130,7 +148,20 @@ public final class SessionService {
             return Optional.empty();
         }
         Instant oldUntil = limits.rotationGraceSec() == 0 ? null : now().plusSeconds(limits.rotationGraceSec());
-        return store.rotate(token, store.newTokenFor(token), oldUntil).map(this::answer);
+        if (tokensAtRest.keepsTokens()) {
+            return store.rotate(token, store.newTokenFor(token), oldUntil).map(this::answer);
+        }
+        // Hashed at rest: the store moves the session between digests; the new token exists only in this answer.
+        // A store that places sessions (Redis Cluster: one slot in 16384) is asked about each candidate's digest.
+        String oldKey = key(token);
+        for (int attempt = 0; attempt < MAX_ROTATION_CANDIDATES; attempt++) {
+            String next = Tokens.issue();
+            String newKey = key(next);
+            if (store.canRotateTo(oldKey, newKey)) {
+                return store.rotate(oldKey, newKey, oldUntil).map(s -> answer(s.withToken(next)));
+            }
+        }
+        throw new IllegalStateException("no issued token's digest could take the session's place");
     }
 
     /** PUT / by a token holder: the owner stays as it is. */
@@ -172,7 +203,7 @@ public final class SessionService {
     }
 
     public boolean delete(String token) {
-        return Tokens.isWellFormed(token) && store.delete(token);
+        return Tokens.isWellFormed(token) && store.delete(key(token));
     }
 
     // ---- user-session API (absolute expiry) ----
@@ -224,7 +255,7 @@ public final class SessionService {
                 : Math.max(1, secondsRoundingUp(Duration.between(createdAt, expiresAt)));
         ObjectNode data = JsonNodeFactory.instance.objectNode().put(Session.ACCOUNT_ID, request.userId());
         Session created = insert(request.token(), data, createdAt, expiresAt, ttl, false);
-        if (createdAt.isBefore(now) && store.find(created.token(), false).isEmpty()) {
+        if (createdAt.isBefore(now) && store.find(key(created.token()), false).isEmpty()) {
             // Backdated behind every session of a user at the cap: the cap ended it at once. One
             // extra read, paid only by creates that name a past created_at.
             throw new ConflictException("user_id already holds maxSessionsPerUser (" + limits.maxSessionsPerUser()
@@ -279,7 +310,7 @@ public final class SessionService {
     }
 
     private Optional<Session> update(String token, Mutation mutation) {
-        return Tokens.isWellFormed(token) ? store.update(token, mutation, true).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? named(token, store.update(key(token), mutation, true)).map(this::answer) : Optional.empty();
     }
 
     /** The lifetime cap of a new sliding session: the header's value, checked against the setting, or the setting. */
@@ -307,6 +338,21 @@ public final class SessionService {
         return left >= s.ttlSeconds() ? s : s.withTtlSeconds(Math.max(0, left));
     }
 
+    /** What the store knows the token by (TokensAtRest): the token itself, or its digest. */
+    private String key(String token) {
+        return tokensAtRest.storageKey(token);
+    }
+
+    /** A session read by its storage key, answered under the token the caller presented. */
+    private Optional<Session> named(String token, Optional<Session> stored) {
+        return tokensAtRest.keepsTokens() ? stored : stored.map(s -> s.withToken(token));
+    }
+
+    /** Stores {@code session} under its token's storage key. */
+    private boolean store(Session session, int cap) {
+        return store.insert(tokensAtRest.keepsTokens() ? session : session.withToken(key(session.token())), cap);
+    }
+
     private Session insert(String suppliedToken, ObjectNode data, Instant createdAt, Instant expiresAt,
                            long ttl, boolean sliding) {
         return insert(suppliedToken, data, createdAt, expiresAt, ttl, sliding, null);
@@ -323,7 +369,7 @@ public final class SessionService {
         int cap = limits.maxSessionsPerUser();
         if (suppliedToken != null) {
             Session session = new Session(suppliedToken, userId, data, createdAt, expiresAt, ttl, sliding, lifetimeEnd);
-            if (!store.insert(session, cap)) {
+            if (!store(session, cap)) {
                 throw new TokenConflictException();
             }
             return session;
@@ -331,7 +377,7 @@ public final class SessionService {
         // An issued token clashing is a 2^-256 event; retrying keeps even that from reaching the client.
         for (int attempt = 0; attempt < 3; attempt++) {
             Session session = new Session(Tokens.issue(), userId, data, createdAt, expiresAt, ttl, sliding, lifetimeEnd);
-            if (store.insert(session, cap)) {
+            if (store(session, cap)) {
                 return session;
             }
         }

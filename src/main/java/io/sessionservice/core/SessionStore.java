@@ -78,6 +78,16 @@ public interface SessionStore extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #rotate} may move a session from {@code token} to {@code newToken}: true unless the
+     * store places sessions (Redis Cluster: both keys in one hash slot). For new names the service cannot
+     * take from {@link #newTokenFor}: with tokens.atRest hashed the store sees only digests, so the
+     * service issues tokens until one's digest is a name this returns true for.
+     */
+    default boolean canRotateTo(String token, String newToken) {
+        return true;
+    }
+
+    /**
      * One page of a user's live sessions, newest first (see {@link PageStart} for the order), at most
      * {@code limit}. Costs O(log n + limit) in the user's session count n, not O(n): the latest
      * session of a user is {@code findByUser(user, PageStart.FIRST, 1)}.

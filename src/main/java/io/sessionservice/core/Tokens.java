@@ -44,6 +44,14 @@ public final class Tokens {
         if (secret == null) {
             return "none";
         }
-        return "sha256:" + HexFormat.of().formatHex(Digests.sha256(secret), 0, 4);
+        return "sha256:" + fingerprintHex(secret, 8);
+    }
+
+    /**
+     * The first {@code hexDigits} (even, at most 64) lowercase hex digits of the secret's SHA-256: with
+     * tokens.atRest hashed, also the start of the key the store keeps the session under.
+     */
+    public static String fingerprintHex(String secret, int hexDigits) {
+        return HexFormat.of().formatHex(Digests.sha256(secret), 0, hexDigits / 2);
     }
 }

@@ -2,6 +2,7 @@ package io.sessionservice.filter;
 
 import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ServiceConfig;
+import io.sessionservice.core.ServerFields;
 import io.sessionservice.core.SessionService;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.SessionStores;
@@ -22,8 +23,9 @@ final class StoreTokenValidator implements TokenValidator {
         }
         Clock clock = Clock.systemUTC();
         this.store = SessionStores.open(config, clock);
+        // The store keeps tokens as the service does (tokens.atRest): the presented token is hashed alike.
         this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
-                config.limits());
+                config.limits(), ServerFields.NONE, config.tokensAtRest());
     }
 
     @Override

@@ -23,11 +23,26 @@ public final class Credentials {
         return digests.isEmpty();
     }
 
-    /** @throws ApiException 401 unless {@code presented} is one of the keys */
+    /** @throws Refused 401 unless {@code presented} is one of the keys */
     public void check(String presented) {
         if (!accepts(presented)) {
-            throw new ApiException(401, presented == null
-                    ? ErrorResponses.headerMissing(Headers.KEY) : "Invalid " + Headers.KEY);
+            throw new Refused(presented == null);
+        }
+    }
+
+    /** A missing or wrong x-key: a 401, and a line in the audit log (see {@link ErrorMapper}). */
+    public static final class Refused extends ApiException {
+
+        private final boolean missing;
+
+        Refused(boolean missing) {
+            super(401, missing ? ErrorResponses.headerMissing(Headers.KEY) : "Invalid " + Headers.KEY);
+            this.missing = missing;
+        }
+
+        /** Whether no x-key came at all (else a wrong one did). */
+        public boolean missing() {
+            return missing;
         }
     }
 

@@ -33,14 +33,24 @@ final class Representations {
 
     /** User-session API: {user_id, token, ttl, created_at, expired_at}. */
     static ObjectNode user(Session s) {
+        return user(s, true);
+    }
+
+    /**
+     * User-session API, {@code withToken} false for a session read by user id from a store that keeps
+     * only the token's digest (tokens.atRest hashed): {user_id, ttl, created_at, expired_at}.
+     */
+    static ObjectNode user(Session s, boolean withToken) {
         ObjectNode body = NODES.objectNode();
         if (s.userId() == null) {
             body.putNull("user_id");
         } else {
             body.put("user_id", s.userId());
         }
-        return body.put("token", s.token())
-                .put("ttl", s.ttlSeconds())
+        if (withToken) {
+            body.put("token", s.token());
+        }
+        return body.put("ttl", s.ttlSeconds())
                 .put("created_at", Timestamps.format(s.createdAt()))
                 .put("expired_at", Timestamps.format(s.expiresAt()));
     }

@@ -8,6 +8,7 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.protocol.StateFields;
 import io.sessionservice.store.SessionStores;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 
 /** Everything one deployed service holds: config, store, rules, metrics. One per webapp. */
@@ -21,15 +22,17 @@ public final class ServiceRuntime implements AutoCloseable {
     private final Credentials credentials;
     private final JsonBodies bodies;
     private final PrometheusMeterRegistry metrics;
+    private final AuditLog audit;
 
     public ServiceRuntime(ServiceConfig config, SessionStore store, Clock clock) {
         this.config = config;
         this.store = store;
         this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
-                config.limits(), StateFields.SERVER_MANAGED);
+                config.limits(), StateFields.SERVER_MANAGED, config.tokensAtRest());
         this.credentials = new Credentials(config.keys());
         this.bodies = new JsonBodies(config.maxBodyBytes());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.audit = new AuditLog(config.auditEnabled(), clock);
         metrics.gauge("sessions_live", store, s -> s.liveCount().orElse(-1));
     }
 
@@ -60,6 +63,21 @@ public final class ServiceRuntime implements AutoCloseable {
 
     public JsonBodies bodies() {
         return bodies;
+    }
+
+    /** Checks an x-key where one is required; a refusal (401) is audited. */
+    public void checkKey(String key, HttpServletRequest request) {
+        try {
+            credentials.check(key);
+        } catch (Credentials.Refused refused) {
+            audit.keyRefused(AuditLog.Client.of(request), refused.missing(),
+                    request.getMethod() + " " + request.getRequestURI());
+            throw refused;
+        }
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public PrometheusMeterRegistry metrics() {

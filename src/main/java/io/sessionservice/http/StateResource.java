@@ -2,12 +2,15 @@ package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionservice.core.OwnerChangeForbiddenException;
 import io.sessionservice.core.Session;
+import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.Headers;
 import io.sessionservice.protocol.StateFields;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -22,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The state API (seed 004): sliding sessions addressed by the x-session-token header. */
 // One instance for the webapp: a per-request resource (JAX-RS default) cost an HK2 creation and injection
@@ -41,20 +45,23 @@ public class StateResource {
     }
 
     @POST
-    public Response create(@HeaderParam(Headers.KEY) String key, @HeaderParam(Headers.TTL) String ttl,
-                           @HeaderParam(Headers.MAX_LIFETIME) String maxLifetime, InputStream body) {
-        runtime.credentials().check(key);
+    public Response create(@Context HttpServletRequest request, @HeaderParam(Headers.KEY) String key,
+                           @HeaderParam(Headers.TTL) String ttl, @HeaderParam(Headers.MAX_LIFETIME) String maxLifetime,
+                           InputStream body) {
+        runtime.checkKey(key, request);
         var data = runtime.bodies().optionalObject(headers, body);
         Session s = runtime.sessions().createStateSession(data == null ? JsonNodeFactory.instance.objectNode() : data,
                 TtlHeader.seconds(ttl), TtlHeader.seconds(Headers.MAX_LIFETIME, maxLifetime));
+        runtime.audit().created(AuditLog.Client.of(request), s.userId(), s.token());
         return ok(Representations.state(s));
     }
 
     /** The session under a new issued token; the old token ends (after rotationGraceSec, if set). */
     @POST
     @Path("rotate")
-    public Response rotate(@HeaderParam(Headers.SESSION_TOKEN) String token) {
+    public Response rotate(@Context HttpServletRequest request, @HeaderParam(Headers.SESSION_TOKEN) String token) {
         Session s = live(token, runtime.sessions().rotate(requireToken(token)));
+        runtime.audit().rotated(AuditLog.Client.of(request), s.userId(), token, s.token());
         return ok(Representations.state(s));
     }
 
@@ -79,26 +86,31 @@ public class StateResource {
     }
 
     @PUT
-    public Response replace(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
-                            InputStream body) {
+    public Response replace(@Context HttpServletRequest request, @HeaderParam(Headers.SESSION_TOKEN) String token,
+                            @HeaderParam(Headers.KEY) String key, InputStream body) {
         requireToken(token);
-        boolean keyed = keyed(key);
+        boolean keyed = keyed(key, request);
         var data = runtime.bodies().requiredObject(headers, body);
-        return ok(Representations.state(live(token, runtime.sessions().replace(token, data, keyed))));
+        return ok(Representations.state(live(token, ownerGuarded(request, token,
+                () -> runtime.sessions().replace(token, data, keyed)))));
     }
 
     @PATCH
-    public Response patch(@HeaderParam(Headers.SESSION_TOKEN) String token, @HeaderParam(Headers.KEY) String key,
-                          InputStream body) {
+    public Response patch(@Context HttpServletRequest request, @HeaderParam(Headers.SESSION_TOKEN) String token,
+                          @HeaderParam(Headers.KEY) String key, InputStream body) {
         requireToken(token);
-        boolean keyed = keyed(key);
+        boolean keyed = keyed(key, request);
         var fields = runtime.bodies().requiredObject(headers, body);
-        return ok(Representations.state(live(token, runtime.sessions().patch(token, fields, keyed))));
+        return ok(Representations.state(live(token, ownerGuarded(request, token,
+                () -> runtime.sessions().patch(token, fields, keyed)))));
     }
 
     @DELETE
-    public Response delete(@HeaderParam(Headers.SESSION_TOKEN) String token) {
+    public Response delete(@Context HttpServletRequest request, @HeaderParam(Headers.SESSION_TOKEN) String token) {
         boolean deleted = runtime.sessions().delete(requireToken(token));
+        if (deleted) {
+            runtime.audit().deleted(AuditLog.Client.of(request), token);
+        }
         return Response.status(deleted ? 200 : 404)
                 .entity(JsonNodeFactory.instance.objectNode().put(StateFields.DELETED, deleted))
                 .build();
@@ -108,12 +120,33 @@ public class StateResource {
      * Whether a write comes from a trusted backend, which may move the session's owner: it carries a
      * valid x-key. A wrong x-key is refused (401) rather than silently treated as token-only.
      */
-    private boolean keyed(String key) {
+    private boolean keyed(String key, HttpServletRequest request) {
         if (key == null) {
             return false;
         }
-        runtime.credentials().check(key);
+        runtime.checkKey(key, request);
         return true;
+    }
+
+    /**
+     * A token-only write that would move the owner is refused (403) and audited with the session's
+     * owner, read once more: an extra store read on this refusal only, never on an accepted write.
+     */
+    private Optional<Session> ownerGuarded(HttpServletRequest request, String token, Supplier<Optional<Session>> write) {
+        try {
+            return write.get();
+        } catch (OwnerChangeForbiddenException refused) {
+            if (runtime.audit().active()) {
+                String owner = null;
+                try {
+                    owner = runtime.sessions().validate(token).map(Session::userId).orElse(null);
+                } catch (StoreUnavailableException e) {
+                    // the line still records the refusal, its token and its client
+                }
+                runtime.audit().ownerChangeRefused(AuditLog.Client.of(request), owner, token);
+            }
+            throw refused;
+        }
     }
 
     private static String requireToken(String token) {

@@ -15,6 +15,7 @@ import io.sessionservice.core.UserSessionRequest;
 import io.sessionservice.protocol.Headers;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -52,35 +53,38 @@ public class UserSessionResource {
 
     @POST
     @Path("create")
-    public Response createUserSession(@HeaderParam(Headers.KEY) String key, InputStream body) {
-        ServiceRuntime runtime = authorized(key);
+    public Response createUserSession(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key,
+                                      InputStream body) {
+        ServiceRuntime runtime = authorized(key, http);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         var request = new UserSessionRequest(
                 string(json, "user_id"), string(json, "token"), ttl(json.get("ttl")),
                 instant(json, "created_at"), instant(json, "expired_at"));
         Session s = runtime.sessions().createUserSession(request);
+        runtime.audit().created(AuditLog.Client.of(http), s.userId(), s.token());
         return ok(Representations.user(s));
     }
 
     @GET
     @Path("session")
-    public Response latestSession(@HeaderParam(Headers.KEY) String key,
+    public Response latestSession(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key,
                                   @QueryParam("user_id") String userId) {
-        Session s = authorized(key).sessions().latestSession(requireUserId(userId))
+        Session s = authorized(key, http).sessions().latestSession(requireUserId(userId))
                 .orElseThrow(() -> new ApiException(404, "No live session for this user_id"));
-        return ok(Representations.user(s));
+        return ok(Representations.user(s, tokensKnown()));
     }
 
     @GET
     @Path("sessions")
-    public Response listSessions(@HeaderParam(Headers.KEY) String key,
+    public Response listSessions(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key,
                                  @QueryParam("user_id") String userId,
                                  @QueryParam("limit") String limit,
                                  @QueryParam("cursor") String cursor) {
-        UserSessionPage page = authorized(key).sessions()
+        UserSessionPage page = authorized(key, http).sessions()
                 .sessionsOf(requireUserId(userId), limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        page.sessions().forEach(s -> list.add(Representations.user(s)));
+        boolean withToken = tokensKnown();
+        page.sessions().forEach(s -> list.add(Representations.user(s, withToken)));
         ObjectNode body = Representations.success(list);
         if (page.nextCursor() != null) {
             body.put("cursor", page.nextCursor());
@@ -101,16 +105,17 @@ public class UserSessionResource {
 
     @DELETE
     @Path("sessions")
-    public Response endSessions(@HeaderParam(Headers.KEY) String key,
+    public Response endSessions(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key,
                                 @QueryParam("user_id") String userId) {
-        int ended = authorized(key).sessions().endSessionsOf(requireUserId(userId));
+        int ended = authorized(key, http).sessions().endSessionsOf(requireUserId(userId));
+        runtime.audit().loggedOutEverywhere(AuditLog.Client.of(http), userId, ended);
         return ok(IntNode.valueOf(ended));
     }
 
     @POST
     @Path("verify")
-    public Response verify(@HeaderParam(Headers.KEY) String key, InputStream body) {
-        ServiceRuntime runtime = authorized(key);
+    public Response verify(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key, InputStream body) {
+        ServiceRuntime runtime = authorized(key, http);
         ObjectNode json = runtime.bodies().requiredObject(headers, body);
         String userId = string(json, "user_id");
         String token = string(json, "token");
@@ -121,9 +126,14 @@ public class UserSessionResource {
         return ok(TextNode.valueOf(Boolean.toString(valid)));
     }
 
-    private ServiceRuntime authorized(String key) {
+    /** Whether sessions read by user id carry their tokens: not when the store keeps only digests. */
+    private boolean tokensKnown() {
+        return runtime.sessions().tokensAtRest().keepsTokens();
+    }
+
+    private ServiceRuntime authorized(String key, HttpServletRequest http) {
         if (runtime.config().userApiRequiresKey()) {
-            runtime.credentials().check(key);
+            runtime.checkKey(key, http);
         }
         return runtime;
     }

@@ -49,6 +49,36 @@ class ConfigLoaderTest {
         return env;
     }
 
+    // ---- tokens.atRest and audit.enabled ----
+
+    @Test
+    void tokensArePlainAndTheAuditOnUnlessConfigured() {
+        ServiceConfig c = ConfigLoader.load(null, NO_ENV, null);
+        assertEquals(io.sessionservice.core.TokensAtRest.PLAIN, c.tokensAtRest());
+        assertTrue(c.auditEnabled());
+    }
+
+    @Test
+    void tokensAtRestAndAuditComeFromTheFileAndTheEnvironmentOverridesThem() throws IOException {
+        String f = file("c.json", "{\"tokens\": {\"atRest\": \"Hashed\"}, \"audit\": {\"enabled\": false}}").toString();
+        ServiceConfig fromFile = ConfigLoader.load(f, NO_ENV, null);
+        assertEquals(io.sessionservice.core.TokensAtRest.HASHED, fromFile.tokensAtRest());
+        assertFalse(fromFile.auditEnabled());
+        ServiceConfig overridden = ConfigLoader.load(f, env("SESSION_TOKENS_AT_REST", "plain",
+                "SESSION_AUDIT_ENABLED", "true"), null);
+        assertEquals(io.sessionservice.core.TokensAtRest.PLAIN, overridden.tokensAtRest());
+        assertTrue(overridden.auditEnabled());
+    }
+
+    @Test
+    void anUnknownTokensAtRestOrAuditValueIsAConfigError() throws IOException {
+        String f = file("c.json", "{}").toString();
+        ConfigException atRest = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(f, env("SESSION_TOKENS_AT_REST", "sha1"), null));
+        assertTrue(atRest.getMessage().contains("tokens.atRest"), atRest.getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env("SESSION_AUDIT_ENABLED", "maybe"), null));
+    }
+
     // ---- where the file is found ----
 
     @Test

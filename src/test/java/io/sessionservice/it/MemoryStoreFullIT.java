@@ -14,11 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.it.Http.Reply;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +31,7 @@ class MemoryStoreFullIT {
     private static final String KEY = "it-key-full-0123456789abcdef";
     private static final int MAX_SESSIONS = 3;
 
-    private EmbeddedContainer container;
-    private Path configFile;
+    private ConfiguredWar war;
     private Http http;
 
     @BeforeAll
@@ -43,21 +39,14 @@ class MemoryStoreFullIT {
         ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 3600);
         config.putObject("credentials").putArray("keys").add(KEY);
         config.putObject("repository").put("type", "memory").putObject("memory").put("maxSessions", MAX_SESSIONS);
-        configFile = Files.createTempFile("session-it-full-", ".json");
-        Files.writeString(configFile, Http.JSON.writeValueAsString(config));
-        container = new JettyContainer();
-        http = new Http(container.deploy(EmbeddedContainer.builtWar(), "/full",
-                Map.of(EmbeddedContainer.CONFIG_PARAMETER, configFile.toString())));
+        war = ConfiguredWar.deploy(new JettyContainer(), "/full", config);
+        http = war.http();
     }
 
     @AfterAll
     void undeploy() throws Exception {
-        try {
-            if (container != null) {
-                container.close();
-            }
-        } finally {
-            Files.deleteIfExists(configFile);
+        if (war != null) {
+            war.close();
         }
     }
 

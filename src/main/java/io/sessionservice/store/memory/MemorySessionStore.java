@@ -261,6 +261,15 @@ public final class MemorySessionStore implements SessionStore {
         return sessionsByUser.size();
     }
 
+    /** What the maps hold, tokens included (for tests that look past the store's interface). */
+    String rawContent() {
+        StringBuilder raw = new StringBuilder();
+        sessions.asMap().forEach((key, s) -> raw.append(key).append(" = ").append(s.token()).append(' ')
+                .append(s.data()).append('\n'));
+        sessionsByUser.forEach((user, entries) -> raw.append(user).append(" -> ").append(entries).append('\n'));
+        return raw.toString();
+    }
+
     /** Ends the user's oldest live sessions until at most {@code cap} remain. */
     private void endOldestPast(String userId, int cap) {
         NavigableSet<IndexEntry> index = sessionsByUser.get(userId);

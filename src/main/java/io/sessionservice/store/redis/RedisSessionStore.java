@@ -154,6 +154,11 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public boolean canRotateTo(String token, String newToken) {
+        return slotTokens == null || slotTokens.sameSlot(token, newToken);
+    }
+
+    @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
         return limit < 1 ? List.of() : userIndex.page(userId, start, limit);
     }

@@ -27,6 +27,7 @@ import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
+import io.sessionservice.store.TokensAtRestContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +41,27 @@ import org.junit.jupiter.api.Test;
  * store operation, index upkeep) against CouchbaseMock in this JVM. {@link RealCouchbaseSessionStoreTest}
  * runs the same tests against a real Couchbase.
  */
-class CouchbaseSessionStoreTest extends SessionStoreContract {
+class CouchbaseSessionStoreTest extends SessionStoreContract implements TokensAtRestContract {
+
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    /** The session documents (id and content) of the storage keys, and the user's index document. */
+    @Override
+    public String rawContent(String userId, List<String> storageKeys) throws Exception {
+        Collection collection = connection().collection();
+        StringBuilder raw = new StringBuilder();
+        for (String key : storageKeys) {
+            String id = SessionDocument.key(key);
+            raw.append(id).append(" = ").append(new String(collection.get(id).contentAs(byte[].class),
+                    java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+        }
+        String index = UserIndex.key(userId);
+        return raw.append(index).append(" = ").append(new String(collection.get(index).contentAs(byte[].class),
+                java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 

@@ -18,9 +18,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import io.sessionservice.store.TokensAtRestContract;
 import org.junit.jupiter.api.Test;
 
-class MemorySessionStoreTest extends SessionStoreContract {
+class MemorySessionStoreTest extends SessionStoreContract implements TokensAtRestContract {
+
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    /** The store's maps as they are: session keys, each session's token field and data, the user index. */
+    @Override
+    public String rawContent(String userId, List<String> storageKeys) {
+        return ((MemorySessionStore) store).rawContent();
+    }
 
     @Override
     protected MemorySessionStore openStore(TestClock clock, TouchResolution touch) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
+import io.sessionservice.store.TokensAtRestContract;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,19 @@ import org.junit.jupiter.api.Test;
  * The store contract plus what is particular to MongoDB: one command per operation, the indexes,
  * the stored layout. Subclasses say which server: mongo-java-server in this JVM, or a real MongoDB.
  */
-abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implements MongoBoundsTests {
+abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implements MongoBoundsTests,
+        TokensAtRestContract {
+
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    /** Every document of the collection, _id and fields, as the driver reads it. */
+    @Override
+    public String rawContent(String userId, List<String> storageKeys) {
+        return mongo().collection().find().into(new ArrayList<>()).toString();
+    }
 
     /** Names of the commands the store under test sent, in order. */
     protected final CommandRecorder commands = new CommandRecorder();

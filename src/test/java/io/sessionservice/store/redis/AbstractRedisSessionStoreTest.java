@@ -18,6 +18,7 @@ import io.sessionservice.core.Tokens;
 import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.TestClock;
+import io.sessionservice.store.TokensAtRestContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ import redis.clients.jedis.resps.ScanResult;
  * Cluster: keys always expire, the user index cleans itself, field names cannot clash with the
  * store's own, and every operation keeps to its round-trip budget (counted by the servers).
  */
-abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implements RedisLocalCacheTests {
+abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implements RedisLocalCacheTests,
+        TokensAtRestContract {
 
     /** Each run writes under its own prefix (and client name), so a shared server needs no cleanup. */
     protected final String keyPrefix = "test-" + UUID.randomUUID() + ":";
@@ -107,6 +109,35 @@ abstract class AbstractRedisSessionStoreTest extends SessionStoreContract implem
     @Override
     public String nodeCommand(int port, String command) throws Exception {
         return RedisServerProcess.command(port, command);
+    }
+
+    // ---- tokens at rest (TokensAtRestContract) ----
+
+    /** Every key this test wrote, with its value (hash fields, index members), read on the servers. */
+    @Override
+    public String rawContent(String userId, List<String> storageKeys) {
+        StringBuilder raw = new StringBuilder();
+        try (UnifiedJedis c = inspector()) {
+            for (String key : keys()) {
+                raw.append(key).append(" = ").append(switch (c.type(key)) {
+                    case "hash" -> c.hgetAll(key).toString();
+                    case "zset" -> c.zrange(key, 0, -1).toString();
+                    case "set" -> c.smembers(key).toString();
+                    case "list" -> c.lrange(key, 0, -1).toString();
+                    case "string" -> c.get(key);
+                    default -> "(" + c.type(key) + ")";
+                }).append('\n');
+            }
+        }
+        return raw.toString();
+    }
+
+    /** The MONITOR lines of every node, the scripts' commands included: what MONITOR would show an operator. */
+    @Override
+    public String sentDuring(Runnable action) throws Exception {
+        try (CommandMonitor monitor = new CommandMonitor(clientName, ports())) {
+            return String.join("\n", monitor.linesDuring(action));
+        }
     }
 
     // ---- keys and index ----

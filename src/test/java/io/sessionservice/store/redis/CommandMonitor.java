@@ -73,6 +73,11 @@ public final class CommandMonitor implements AutoCloseable {
         return commands;
     }
 
+    /** The MONITOR lines of these clients and of scripts while {@code action} ran, each from its first quote on. */
+    List<String> linesDuring(Runnable action) {
+        return linesDuring(action, true);
+    }
+
     /** The MONITOR lines of these clients (and of scripts, with {@code withScripts}) while {@code action} ran. */
     private List<String> linesDuring(Runnable action, boolean withScripts) {
         try {
