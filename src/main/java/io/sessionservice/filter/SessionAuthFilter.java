@@ -4,10 +4,10 @@ import io.sessionservice.config.ConfigException;
 import io.sessionservice.config.ConfigLoader;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.StoreUnavailableException;
-import io.sessionservice.core.Tokens;
 import io.sessionservice.protocol.ErrorResponses;
 import io.sessionservice.protocol.Headers;
 import io.sessionservice.protocol.RequestFirewall;
+import io.sessionservice.store.StoreOutageLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +54,7 @@ public class SessionAuthFilter extends HttpFilter {
     private TokenResolver tokens;
     private List<String> excludePaths;
     private boolean touch;
+    private final StoreOutageLog outages = new StoreOutageLog("of SessionAuthFilter", Clock.systemUTC());
 
     /** For the container: configured by init-parameters in {@link #init(FilterConfig)}. */
     public SessionAuthFilter() {
@@ -132,11 +134,14 @@ public class SessionAuthFilter extends HttpFilter {
         try {
             session = validator.validate(token, touch);
         } catch (StoreUnavailableException e) {
-            LOG.warn("Cannot validate session {}: {}", Tokens.fingerprint(token), e.getMessage());
+            // No line per refused request (a log storm while the store is down): one WARN, summaries, one INFO.
+            outages.failed(e);
+            outages.answeredUnavailable();
             response.setHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
             refuse(response, 503, ErrorResponses.STORE_UNAVAILABLE);
             return;
         }
+        outages.succeeded();
         if (session.isEmpty()) {
             refuse(response, 401, ErrorResponses.sessionNotFound(token));
             return;

@@ -2,6 +2,7 @@ package io.sessionservice.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.protocol.ErrorResponses;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
@@ -11,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 
-/** What operators call: health (store ping), Prometheus metrics, the OpenAPI document. */
+/** What operators call: health (liveness, readiness: store ping), Prometheus metrics, the OpenAPI document. */
 // One instance for the webapp: a per-request resource (JAX-RS default) cost an HK2 creation and injection
 // on every request in JFR profiles. Per-request values (HttpHeaders) arrive through Jersey's proxies.
 @Singleton
@@ -25,19 +26,45 @@ public class OperationsResource {
         this.runtime = runtime;
     }
 
+    /** Whether the store answers (a ping, bounded by the store's timeout): the readiness figure. */
     @GET
     @Path("health")
     @Produces(MediaType.APPLICATION_JSON)
     public Response health() {
+        return ready();
+    }
+
+    /** Readiness: 200 while the store answers within its timeout, else 503 (the instance should get no traffic). */
+    @GET
+    @Path("health/ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response ready() {
         var body = JsonNodeFactory.instance.objectNode();
+        boolean up;
         try {
             runtime.store().ping();
-            body.put("status", "UP");
+            up = true;
         } catch (StoreUnavailableException e) {
-            body.put("status", "DOWN");
+            up = false;
         }
+        body.put("status", up ? "UP" : "DOWN");
         body.put("store", runtime.config().storeType());
-        return Response.status("UP".equals(body.get("status").asText()) ? 200 : 503).entity(body).build();
+        Response.ResponseBuilder r = Response.status(up ? 200 : 503).entity(body);
+        if (!up) {
+            r.header("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
+        }
+        return r.build();
+    }
+
+    /**
+     * Liveness: 200 while the webapp serves requests. Never touches the store: a store outage must not
+     * have Kubernetes restart every instance (a restart does not bring the store back).
+     */
+    @GET
+    @Path("health/live")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response live() {
+        return Response.ok(JsonNodeFactory.instance.objectNode().put("status", "UP")).build();
     }
 
     @GET

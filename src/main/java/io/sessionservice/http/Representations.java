@@ -55,6 +55,16 @@ final class Representations {
                 .put("expired_at", Timestamps.format(s.expiresAt()));
     }
 
+    /**
+     * {@link #user} plus {@code sliding} and the session's {@code data} (GET /sessions?include=data, for the
+     * sessions console: data fields as stored, so the owner and any server-managed fields show too).
+     */
+    static ObjectNode userWithData(Session s, boolean withToken) {
+        ObjectNode body = user(s, withToken).put("sliding", s.sliding());
+        body.set("data", s.data());
+        return body;
+    }
+
     static ObjectNode success(JsonNode message) {
         ObjectNode body = NODES.objectNode().put("success", true);
         body.set("message", message);

@@ -9,16 +9,25 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
+import io.sessionservice.store.MeteredSessionStore;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
-/** Counts and times every request by operation (resource method) and status. */
+/**
+ * Counts and times every request by operation (resource method) and status, as a histogram with buckets
+ * at the SLO thresholds {@link #SLO_BUCKETS}. Both labels are bounded whatever the requests hold: the
+ * operation is the name of the resource method that answered ("unmatched" for no route), never the
+ * path; the status is the HTTP status.
+ */
 @Provider
 public class RequestMetrics implements ContainerRequestFilter, ContainerResponseFilter {
 
     private static final String START = RequestMetrics.class.getName() + ".start";
+    /** 1, 2, 5, 10, 25, 50, 100, 250 ms: where latency objectives are usually drawn. */
+    static final Duration[] SLO_BUCKETS = MeteredSessionStore.buckets(1, 2, 5, 10, 25, 50, 100, 250);
 
     private final ServiceRuntime runtime;
     /**
@@ -68,6 +77,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
                 .description("HTTP requests by operation and status")
                 .tag("operation", key.operation())
                 .tag("status", Integer.toString(key.status()))
+                .serviceLevelObjectives(SLO_BUCKETS)
                 .register(runtime.metrics());
     }
 

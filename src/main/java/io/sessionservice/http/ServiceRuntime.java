@@ -1,17 +1,32 @@
 package io.sessionservice.http;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionservice.config.ServiceConfig;
 import io.sessionservice.core.SessionService;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.protocol.StateFields;
+import io.sessionservice.store.MeteredSessionStore;
 import io.sessionservice.store.SessionStores;
+import io.sessionservice.store.StoreMeters;
+import io.sessionservice.store.StoreOutageLog;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 
-/** Everything one deployed service holds: config, store, rules, metrics. One per webapp. */
+/**
+ * Everything one deployed service holds: config, store, rules, metrics. One per webapp. The store the
+ * service uses is the configured one inside a {@link MeteredSessionStore} (timings, errors, the
+ * {@link StoreOutageLog}); the store's own meters come through {@link StoreMeters}.
+ */
 public final class ServiceRuntime implements AutoCloseable {
 
     static final String ATTRIBUTE = ServiceRuntime.class.getName();
@@ -23,17 +38,34 @@ public final class ServiceRuntime implements AutoCloseable {
     private final JsonBodies bodies;
     private final PrometheusMeterRegistry metrics;
     private final AuditLog audit;
+    private final StoreOutageLog outages;
+    /** Closed with the runtime: it listens to the JVM's GC notifications. */
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    public ServiceRuntime(ServiceConfig config, SessionStore store, Clock clock) {
+    /** {@code configured}: the store the config names, opened; the runtime measures and closes it. */
+    public ServiceRuntime(ServiceConfig config, SessionStore configured, Clock clock) {
         this.config = config;
-        this.store = store;
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.outages = new StoreOutageLog(config.storeType(), clock);
+        this.store = new MeteredSessionStore(configured, outages, metrics);
         this.sessions = new SessionService(store, clock, config.sessionExpirySec(), config.maxTtlSec(),
                 config.limits(), StateFields.SERVER_MANAGED, config.tokensAtRest());
         this.credentials = new Credentials(config.keys());
         this.bodies = new JsonBodies(config.maxBodyBytes());
-        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.audit = new AuditLog(config.auditEnabled(), clock);
-        metrics.gauge("sessions_live", store, s -> s.liveCount().orElse(-1));
+        Gauge.builder("sessions_live", store, s -> s.liveCount().orElse(-1))
+                .description("Live sessions in the store (-1 where the store cannot tell cheaply)").register(metrics);
+        Gauge.builder("session_store_up", outages, o -> o.down() ? 0 : 1)
+                .description("0 while the store's last answer was a failure (store unavailable), else 1")
+                .register(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        gcMetrics.bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        new FileDescriptorMetrics().bindTo(metrics);
+        StoreMeters.of(configured).bindTo(metrics);
     }
 
     public static ServiceRuntime open(ServiceConfig config) {
@@ -84,9 +116,15 @@ public final class ServiceRuntime implements AutoCloseable {
         return metrics;
     }
 
+    /** What the log says about store outages; the HTTP layer reports its 503 answers here. */
+    public StoreOutageLog outages() {
+        return outages;
+    }
+
     @Override
     public void close() {
         store.close();
+        gcMetrics.close();
         metrics.close();
     }
 }

@@ -15,6 +15,7 @@ public class SessionServiceApplication extends ResourceConfig {
         register(StateResource.class);
         register(UserSessionResource.class);
         register(OperationsResource.class);
+        register(ConsoleResource.class);
         register(ErrorMapper.class);
         register(RequestMetrics.class);
         register(MalformedHeaderFilter.class);

@@ -79,17 +79,31 @@ public class UserSessionResource {
     public Response listSessions(@Context HttpServletRequest http, @HeaderParam(Headers.KEY) String key,
                                  @QueryParam("user_id") String userId,
                                  @QueryParam("limit") String limit,
-                                 @QueryParam("cursor") String cursor) {
+                                 @QueryParam("cursor") String cursor,
+                                 @QueryParam("include") String include) {
         UserSessionPage page = authorized(key, http).sessions()
                 .sessionsOf(requireUserId(userId), limit(limit), cursor == null || cursor.isEmpty() ? null : cursor);
+        boolean withData = includesData(include);
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         boolean withToken = tokensKnown();
-        page.sessions().forEach(s -> list.add(Representations.user(s, withToken)));
+        page.sessions().forEach(s -> list.add(withData ? Representations.userWithData(s, withToken)
+                : Representations.user(s, withToken)));
         ObjectNode body = Representations.success(list);
         if (page.nextCursor() != null) {
             body.put("cursor", page.nextCursor());
         }
         return Response.ok(body).build();
+    }
+
+    /** include: absent for the seed's representation, or {@code data} to add each session's sliding flag and data. */
+    private static boolean includesData(String include) {
+        if (include == null || include.isEmpty()) {
+            return false;
+        }
+        if (!include.equals("data")) {
+            throw new ApiException(400, "include must be data");
+        }
+        return true;
     }
 
     /** limit: absent for the default, else a whole number (the service checks its range). */

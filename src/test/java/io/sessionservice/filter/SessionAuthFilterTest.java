@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessionservice.core.StoreUnavailableException;
+import io.sessionservice.store.StoreOutageLog;
+import io.sessionservice.testing.LogLines;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -189,6 +191,23 @@ class SessionAuthFilterTest {
                 r.bodyText());
         assertNull(passed);
         assertTrue(validator.asked.isEmpty());
+    }
+
+    @Test
+    void storeTroubleLogsOnceNotPerRequest() throws Exception {
+        SessionAuthFilter filter = filter(null, List.of(), false);
+        try (LogLines log = LogLines.of(StoreOutageLog.class)) {
+            validator.storeDown = true;
+            for (int i = 0; i < 50; i++) {
+                assertEquals(503, run(filter, new ServletDoubles.Request().header("x-session-token", TOKEN)).status);
+            }
+            assertEquals(List.of("WARN Session store of SessionAuthFilter unavailable (test store down); requests get "
+                    + "503 until it answers, a summary follows at most every 10 s"), log.lines());
+            validator.storeDown = false;
+            run(filter, new ServletDoubles.Request().header("x-session-token", TOKEN));
+            assertEquals(2, log.lines().size(), log.lines()::toString);
+            assertTrue(log.lines().get(1).startsWith("INFO Session store of SessionAuthFilter is back"), log.lines()::toString);
+        }
     }
 
     @Test

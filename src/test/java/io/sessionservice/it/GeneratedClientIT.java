@@ -16,6 +16,7 @@ import io.sessionservice.client.model.UserSession;
 import io.sessionservice.client.model.UserSessionCreateRequest;
 import io.sessionservice.client.model.UserSessionCreateRequestTtl;
 import io.sessionservice.client.model.UserSessionListEnvelope;
+import io.sessionservice.client.model.UserSessionListItem;
 import io.sessionservice.client.model.Validation;
 import io.sessionservice.client.model.VerifyEnvelope;
 import io.sessionservice.client.model.VerifyRequest;
@@ -124,12 +125,16 @@ class GeneratedClientIT {
         UserSession latest = users.getLatestUserSession(KEY, user).getMessage();
         assertTrue(List.of(first.getToken(), supplied).contains(latest.getToken()));
 
-        UserSessionListEnvelope page = users.listUserSessions(KEY, user, 1, null);
+        UserSessionListEnvelope page = users.listUserSessions(KEY, user, 1, null, null);
         assertEquals(1, page.getMessage().size());
-        UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor());
+        UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor(), null);
         assertEquals(1, rest.getMessage().size());
         assertNull(rest.getCursor(), "the last page has no cursor");
         assertNotEquals(page.getMessage().get(0).getToken(), rest.getMessage().get(0).getToken());
+        assertNull(page.getMessage().get(0).getData(), "data only with include=data");
+        UserSessionListItem withData = users.listUserSessions(KEY, user, 1, null, "data").getMessage().get(0);
+        assertEquals(java.util.Map.of("AccountId", user), withData.getData(), "the data as stored");
+        assertEquals(Boolean.FALSE, withData.getSliding(), "a session of the user-session API is absolute");
 
         assertEquals(VerifyEnvelope.MessageEnum.TRUE,
                 users.verifyUserSession(KEY, new VerifyRequest().userId(user).token(supplied)).getMessage());

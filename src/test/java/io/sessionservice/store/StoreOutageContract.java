@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
 import io.sessionservice.core.StoreUnavailableException;
 import io.sessionservice.core.Tokens;
+import io.sessionservice.testing.LogLines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -100,6 +104,50 @@ public interface StoreOutageContract {
             unavailableInTime(() -> store.find(Tokens.issue(), false));
             startServer();
             eventually(() -> everyOperationWorks(store, 6));
+        }
+    }
+
+    /**
+     * Issue 14: an outage writes one WARN when it starts, however many operations fail, then a summary at
+     * most every 10 s, and one INFO when the store is back. The log's clock is moved by hand, so the
+     * lines counted do not depend on how long the failures take.
+     */
+    @Test
+    default void anOutageLogsOneWarningNotOnePerFailure() throws Exception {
+        startServer();
+        TestClock clock = new TestClock();
+        try (LogLines log = LogLines.of(StoreOutageLog.class);
+             SessionStore store = new MeteredSessionStore(openStore(), new StoreOutageLog("test", clock),
+                     new SimpleMeterRegistry())) {
+            Session s = outageSession("u-" + UUID.randomUUID());
+            eventually(() -> store.insert(s));
+            assumeTrue(stopServer(), "this server cannot be stopped and restarted");
+
+            failSeveralTimes(store, s, 2);
+            List<String> afterFew = log.lines();
+            failSeveralTimes(store, s, 10);
+            assertEquals(afterFew, log.lines(), "lines grew with the failures");
+            assertEquals(1L, log.count(Level.WARN), () -> log.lines().toString());
+            assertTrue(log.lines().get(0).startsWith("WARN Session store test unavailable ("), () -> log.lines().toString());
+
+            clock.advance(StoreOutageLog.SUMMARY_EVERY);
+            failSeveralTimes(store, s, 3);
+            assertEquals(2L, log.count(Level.WARN), () -> log.lines().toString()); // one summary in those 10 s
+            assertTrue(log.lines().get(1).contains("still unavailable for 10 s: 12 store operations failed"), () -> log.lines().toString());
+
+            startServer();
+            eventually(() -> everyOperationWorks(store, 2));
+            assertEquals(1L, log.count(Level.INFO), () -> log.lines().toString());
+            assertEquals(3, log.lines().size(), () -> log.lines().toString());
+            for (String line : log.lines()) {
+                assertTrue(!line.contains(s.token()), () -> "a token in the log: " + line);
+            }
+        }
+    }
+
+    private static void failSeveralTimes(SessionStore store, Session s, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThrows(StoreUnavailableException.class, () -> store.find(s.token(), false));
         }
     }
 

@@ -24,6 +24,7 @@ public final class JdbcPool {
         HikariConfig config = new HikariConfig();
         config.setPoolName("session-store-jdbc");
         config.setJdbcUrl(url);
+        config.setDriverClassName(dialect.driverClassName());
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);

@@ -1,6 +1,7 @@
 package io.sessionservice.store.jdbc;
 
 import io.sessionservice.core.DataSize;
+import io.sessionservice.core.InvalidRequestException;
 import io.sessionservice.core.Mutation;
 import io.sessionservice.core.PageStart;
 import io.sessionservice.core.Session;
@@ -86,6 +87,11 @@ public final class JdbcSessionStore implements SessionStore {
         return this;
     }
 
+    /** The pool the store borrows from (JdbcMeters binds its meters). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     public SqlDialect dialect() {
         return dialect;
     }
@@ -96,6 +102,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public boolean insert(Session session, int maxSessionsPerUser) {
+        requireStorableOwner(session.userId());
         long now = clock.millis();
         return call("insert", c -> {
             boolean inserted = insertRow(c, session, now);
@@ -210,6 +217,7 @@ public final class JdbcSessionStore implements SessionStore {
         return onLockedRow("update", token, (c, current, now) -> {
             Session changed = mutation.applyTo(current) // checks the owner and size rules; throws to roll back
                     .withExpiresAt(current.expiryAfterAccess(Instant.ofEpochMilli(now), touch, touchResolution));
+            requireStorableOwner(changed.userId());
             if (changed.equals(current)) {
                 return current; // nothing to write (records compare data by value)
             }
@@ -270,7 +278,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<Session> findByUser(String userId, PageStart start, int limit) {
-        if (limit <= 0) {
+        if (limit <= 0 || !storableOwner(userId)) {
             return List.of();
         }
         long now = clock.millis();
@@ -299,6 +307,9 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public int deleteByUser(String userId) {
+        if (!storableOwner(userId)) {
+            return 0;
+        }
         long now = clock.millis();
         return call("deleteByUser", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
@@ -351,6 +362,17 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     // ---- plumbing ----
+
+    /** False for a user id this database cannot store ({@link SqlDialect#textHoldsNul}): no session has it. */
+    private boolean storableOwner(String userId) {
+        return userId == null || dialect.textHoldsNul() || userId.indexOf('\0') < 0;
+    }
+
+    private void requireStorableOwner(String userId) {
+        if (!storableOwner(userId)) {
+            throw new InvalidRequestException(Session.ACCOUNT_ID + " must not contain U+0000 on this store (PostgreSQL)");
+        }
+    }
 
     private Optional<Session> selectLive(Connection c, String token, long now, String lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(selectLive + lock)) {

@@ -15,6 +15,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String driverClassName() {
+        return "org.postgresql.Driver";
+    }
+
+    @Override
     public String insertSql(String table) {
         return "INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") VALUES (" + SessionRows.PLACEHOLDERS
                 + ") ON CONFLICT (token) DO UPDATE SET " + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";
@@ -36,6 +41,11 @@ final class PostgresDialect implements SqlDialect {
                 + " AND sliding AND " + slid + " - expires_at > LEAST(?, ttl_sec * 10) RETURNING " + selected + ")"
                 + " SELECT " + selected + " FROM slid UNION ALL SELECT " + selected + " FROM " + table
                 + " WHERE token = ? AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM slid)";
+    }
+
+    @Override
+    public boolean textHoldsNul() {
+        return false;
     }
 
     @Override

@@ -31,6 +31,13 @@ public interface SqlDialect {
     String name();
 
     /**
+     * The driver's class, named to the pool: in a servlet container DriverManager never scans the
+     * webapp's jars (it loaded its drivers once, from the container's class path), so a URL alone finds
+     * no driver in WEB-INF/lib.
+     */
+    String driverClassName();
+
+    /**
      * Stores a session unless a live one holds its token, in one statement. Parameters: the columns of
      * {@link SessionRows#COLUMNS} in order, then "now" (epoch ms) {@link #insertNowParameters()} times.
      * Its update count is 0 when a live session kept the token (or a duplicate-key error says so).
@@ -62,6 +69,14 @@ public interface SqlDialect {
     boolean tryLock(Connection connection, String name) throws SQLException;
 
     void unlock(Connection connection, String name) throws SQLException;
+
+    /**
+     * Whether a text column can hold U+0000 (PostgreSQL's cannot). Where it cannot, no owner holds a
+     * user id with it: the store refuses such an owner (400) and finds no sessions for such a user.
+     */
+    default boolean textHoldsNul() {
+        return true;
+    }
 
     /** Whether the failure is a unique-key violation (a concurrent insert of the same token won). */
     default boolean isDuplicateKey(SQLException e) {

@@ -97,6 +97,7 @@ public final class MongoSessionStore implements SessionStore {
     private final MongoCollection<Document> sessions;
     /** Until the indexes exist (MongoDB was down at start-up), each operation tries to create them first. */
     private volatile boolean indexesReady;
+    private final MongoDriverEvents driverEvents;
 
     /**
      * Driver settings for {@code connection}: server selection, connect, socket read and pool wait
@@ -122,7 +123,14 @@ public final class MongoSessionStore implements SessionStore {
     /** A store on a client of its own, made from {@code settings}. */
     public MongoSessionStore(MongoClientSettings settings, String databaseName, String collection,
                              TouchResolution touchResolution, Clock clock) {
-        this(MongoClients.create(settings), databaseName, collection, touchResolution, clock);
+        this(new MongoDriverEvents(), settings, databaseName, collection, touchResolution, clock);
+    }
+
+    /** The client relays its driver events through {@code events}, for meters bound later. */
+    private MongoSessionStore(MongoDriverEvents events, MongoClientSettings settings, String databaseName,
+                              String collection, TouchResolution touchResolution, Clock clock) {
+        this(MongoClients.create(events.listeningTo(settings)), databaseName, collection, touchResolution, clock,
+                events);
     }
 
     /**
@@ -131,6 +139,13 @@ public final class MongoSessionStore implements SessionStore {
      */
     public MongoSessionStore(MongoClient client, String databaseName, String collection,
                              TouchResolution touchResolution, Clock clock) {
+        this(client, databaseName, collection, touchResolution, clock, new MongoDriverEvents());
+    }
+
+    /** {@code events}: the relay {@code client} was built with (one that hears nothing for a client made elsewhere). */
+    private MongoSessionStore(MongoClient client, String databaseName, String collection,
+                              TouchResolution touchResolution, Clock clock, MongoDriverEvents events) {
+        this.driverEvents = events;
         this.clock = clock;
         this.touchResolution = touchResolution;
         this.client = client;
@@ -299,6 +314,11 @@ public final class MongoSessionStore implements SessionStore {
         } catch (StoreUnavailableException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** The driver's pool and command events, for {@link MongoMeters}. */
+    MongoDriverEvents driverEvents() {
+        return driverEvents;
     }
 
     @Override

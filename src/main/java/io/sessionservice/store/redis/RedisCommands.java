@@ -2,9 +2,11 @@ package io.sessionservice.store.redis;
 
 import io.sessionservice.core.StoreUnavailableException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
@@ -13,6 +15,7 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.Pool;
 
 /**
  * Runs commands on the lazily connected client: every Jedis failure becomes a
@@ -52,6 +55,18 @@ final class RedisCommands implements AutoCloseable {
         } catch (JedisException e) {
             throw unavailable(e);
         }
+    }
+
+    /** The connection pools by node (host:port), none before the client connects: for the pool gauges. */
+    Map<String, ? extends Pool<Connection>> pools() {
+        UnifiedJedis c = client;
+        if (c instanceof RedisClient standalone) {
+            return Map.of("standalone", standalone.getPool());
+        }
+        if (c instanceof RedisClusterClient clustered) {
+            return clustered.getClusterNodes();
+        }
+        return Map.of();
     }
 
     @Override

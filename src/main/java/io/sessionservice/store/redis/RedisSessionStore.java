@@ -9,14 +9,17 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.sessionservice.core.TouchResolution;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.Pool;
 
 /**
  * Sessions in Redis, standalone or Cluster (Jedis, its own connection pools). A session is a hash
@@ -190,6 +193,14 @@ public final class RedisSessionStore implements SessionStore {
     /** The local cache's hits, misses and evictions ({@link CacheStats#empty()} when it is off). */
     public CacheStats localCacheStats() {
         return cache == null ? CacheStats.empty() : cache.stats();
+    }
+
+    /**
+     * The client's connection pools (one, or one per Cluster node; none before the first operation
+     * connects), which {@link RedisMeters} reads for the pool gauges.
+     */
+    public Collection<? extends Pool<Connection>> connectionPools() {
+        return redis.pools().values();
     }
 
     /** The local cache (null when off), for tests of its races. */

@@ -169,6 +169,20 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         }
     }
 
+    @Test
+    void aUserIdWithNulIsRefusedOnlyWhereTheDatabaseCannotHoldIt() {
+        String owner = user() + "\0x";
+        Session s = session(owner, 60, true);
+        if (database().dialect().textHoldsNul()) {
+            assertTrue(store.insert(s));
+            assertEquals(List.of(s.token()), store.findByUser(owner).stream().map(Session::token).toList());
+        } else { // PostgreSQL: a 400, not a 503 from the database's refusal
+            assertThrows(io.sessionservice.core.InvalidRequestException.class, () -> store.insert(s));
+            assertEquals(List.of(), store.findByUser(owner));
+            assertEquals(0, store.deleteByUser(owner));
+        }
+    }
+
     private JdbcSessionStore openStore(String otherTable) {
         return SessionStores.jdbc(database().settings(otherTable), TouchResolution.DEFAULT, clock);
     }

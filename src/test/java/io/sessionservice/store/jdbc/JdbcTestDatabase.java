@@ -49,6 +49,12 @@ public record JdbcTestDatabase(String url, String username, String password) {
 
     /** A connection of its own, outside any pool of a store. */
     public Connection connect() throws SQLException {
+        try {
+            // registers the driver: after an embedded container ran in this JVM, DriverManager may not find it by itself
+            Class.forName(dialect().driverClassName());
+        } catch (ClassNotFoundException e) {
+            throw new SQLException("no JDBC driver " + dialect().driverClassName() + " on the class path", e);
+        }
         return DriverManager.getConnection(url, username, password);
     }
 
