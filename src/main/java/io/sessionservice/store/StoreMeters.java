@@ -3,6 +3,8 @@ package io.sessionservice.store;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.store.jdbc.JdbcMeters;
+import io.sessionservice.store.jdbc.JdbcSessionStore;
 import io.sessionservice.store.mongo.MongoMeters;
 import io.sessionservice.store.mongo.MongoSessionStore;
 import io.sessionservice.store.redis.RedisMeters;
@@ -17,9 +19,8 @@ import io.sessionservice.store.redis.RedisSessionStore;
  * without Micrometer on its class path (target/filter-lib), so the store classes themselves must not
  * name a Micrometer type; only this class and the binders do, and only the service loads them.
  *
- * <p>A new store plugs in with one binder and one line here. The JDBC store's would be
- * {@code dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry))} in its
- * {@code bindTo} (HikariCP accepts that once on a running pool).
+ * <p>A new store plugs in with one binder and one line here (the JDBC store's: HikariCP's Micrometer
+ * tracker, {@code JdbcMeters}).
  */
 public final class StoreMeters {
 
@@ -39,6 +40,9 @@ public final class StoreMeters {
         }
         if (own instanceof MongoSessionStore mongo) {
             return new MongoMeters(mongo);
+        }
+        if (own instanceof JdbcSessionStore jdbc) {
+            return new JdbcMeters(jdbc);
         }
         return StoreMeters::none;
     }

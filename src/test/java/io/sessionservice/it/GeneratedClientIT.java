@@ -16,6 +16,7 @@ import io.sessionservice.client.model.UserSession;
 import io.sessionservice.client.model.UserSessionCreateRequest;
 import io.sessionservice.client.model.UserSessionCreateRequestTtl;
 import io.sessionservice.client.model.UserSessionListEnvelope;
+import io.sessionservice.client.model.ListedUserSession;
 import io.sessionservice.client.model.Validation;
 import io.sessionservice.client.model.VerifyEnvelope;
 import io.sessionservice.client.model.VerifyRequest;
@@ -97,10 +98,10 @@ class GeneratedClientIT {
 
         StateSession rotated = state.rotateStateSession(token);
         String next = rotated.getxSessionToken();
-        assertNotEquals(token, next, "a rotation answers a new token");
-        assertEquals(7, rotated.getAdditionalProperty("n"), "with the same data");
-        assertEquals(401, assertThrows(ApiException.class, () -> state.getStateSession(token)).getCode(),
-                "the old token ended at once (rotationGraceSec 0)");
+        assertTrue(!next.equals(token) && next.length() == 43, "a new issued token");
+        assertEquals(7, rotated.getAdditionalProperty("n"), "the same data under the new token");
+        ApiException old = assertThrows(ApiException.class, () -> state.getStateSession(token));
+        assertEquals(401, old.getCode(), "the old token ends at once (rotationGraceSec 0)");
 
         assertTrue(state.deleteStateSession(next).getDeleted());
         ApiException gone = assertThrows(ApiException.class, () -> state.getStateSession(next));
@@ -129,8 +130,11 @@ class GeneratedClientIT {
         UserSessionListEnvelope rest = users.listUserSessions(KEY, user, 1, page.getCursor(), null);
         assertEquals(1, rest.getMessage().size());
         assertNull(rest.getCursor(), "the last page has no cursor");
-        assertNotEquals(page.getMessage().get(0).getToken(),
-                rest.getMessage().get(0).getToken());
+        assertNotEquals(page.getMessage().get(0).getToken(), rest.getMessage().get(0).getToken());
+        assertNull(page.getMessage().get(0).getData(), "data only with include=data");
+        ListedUserSession withData = users.listUserSessions(KEY, user, 1, null, "data").getMessage().get(0);
+        assertEquals(java.util.Map.of("AccountId", user), withData.getData(), "the data as stored");
+        assertEquals(Boolean.FALSE, withData.getSliding(), "a session of the user-session API is absolute");
 
         assertEquals(VerifyEnvelope.MessageEnum.TRUE,
                 users.verifyUserSession(KEY, new VerifyRequest().userId(user).token(supplied)).getMessage());

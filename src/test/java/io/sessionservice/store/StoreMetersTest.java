@@ -8,21 +8,28 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.bwaldvogel.mongo.MongoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionservice.config.RedisSettings;
 import io.sessionservice.core.Session;
 import io.sessionservice.core.SessionStore;
+import io.sessionservice.core.TouchResolution;
+import io.sessionservice.store.jdbc.JdbcSessionStore;
+import io.sessionservice.store.jdbc.JdbcTestDatabase;
 import io.sessionservice.store.memory.MemorySessionStore;
 import io.sessionservice.store.mongo.MongoSessionStore;
 import io.sessionservice.store.redis.RedisSessionStore;
 import io.sessionservice.testing.TestConfigs;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store's own meters, bound through {@link StoreMeters} as the service binds them: the Redis store's
  * Jedis pool and local cache (real Redis at 127.0.0.1:6379), the MongoDB driver's pool and commands
- * (mongo-java-server over TCP), none for the memory store.
+ * (mongo-java-server over TCP), the JDBC store's HikariCP pool (the machine's PostgreSQL, as Prometheus
+ * shows it), none for the memory store.
  */
 class StoreMetersTest {
 
@@ -78,6 +85,31 @@ class StoreMetersTest {
             }
         } finally {
             server.shutdownNow();
+        }
+    }
+
+    @Test
+    void jdbcHikariPoolMetersOnPostgres() throws Exception {
+        String table = JdbcTestDatabase.newTable("meters");
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (JdbcSessionStore store = SessionStores.jdbc(JdbcTestDatabase.POSTGRES.settings(table),
+                TouchResolution.DEFAULT, Clock.systemUTC())) {
+            assertTrue(prometheus.scrape().lines().noneMatch(l -> l.startsWith("hikaricp_")), "no meters before binding");
+            StoreMeters.of(new MeteredSessionStore(store, new StoreOutageLog("jdbc", Clock.systemUTC()), prometheus))
+                    .bindTo(prometheus);
+            store.insert(StoreOutageContract.outageSession("u-" + UUID.randomUUID()));
+            var pool = prometheus.get("hikaricp.connections.max").tag("pool", "session-store-jdbc").gauge();
+            assertEquals(4, pool.value(), "the settings' poolSize");
+            assertEquals(0, prometheus.get("hikaricp.connections.active").gauge().value(), "every connection back");
+            assertTrue(prometheus.get("hikaricp.connections.usage").timer().count() >= 1, "the insert's borrowing timed");
+            String scrape = prometheus.scrape();
+            for (String series : List.of("hikaricp_connections_active", "hikaricp_connections_idle",
+                    "hikaricp_connections_pending", "hikaricp_connections_max", "hikaricp_connections_timeout_total",
+                    "hikaricp_connections_acquire_seconds_count")) {
+                assertTrue(scrape.contains(series + "{"), series + " missing from /metrics:\n" + scrape);
+            }
+        } finally {
+            JdbcTestDatabase.POSTGRES.drop(table);
         }
     }
 

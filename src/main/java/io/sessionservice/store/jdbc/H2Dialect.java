@@ -20,6 +20,11 @@ final class H2Dialect implements SqlDialect {
     }
 
     @Override
+    public String driverClassName() {
+        return "org.h2.Driver";
+    }
+
+    @Override
     public String insertSql(String table) {
         String values = String.join(", ", SessionRows.COLUMN_LIST.stream().map(c -> "n." + c).toList());
         return "MERGE INTO " + table + " s USING (VALUES (" + SessionRows.PLACEHOLDERS + ")) n(" + SessionRows.COLUMNS

@@ -86,6 +86,11 @@ public final class JdbcSessionStore implements SessionStore {
         return this;
     }
 
+    /** The pool the store borrows from (JdbcMeters binds its meters). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     public SqlDialect dialect() {
         return dialect;
     }

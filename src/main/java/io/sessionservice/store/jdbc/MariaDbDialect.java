@@ -12,6 +12,11 @@ final class MariaDbDialect implements SqlDialect {
         return "mariadb";
     }
 
+    @Override
+    public String driverClassName() {
+        return "org.mariadb.jdbc.Driver";
+    }
+
     /**
      * Each assignment keeps the old value unless the old row had expired. MariaDB applies them left to
      * right and later ones see earlier results, so expires_at, the column they all test, comes last.

@@ -15,6 +15,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String driverClassName() {
+        return "org.postgresql.Driver";
+    }
+
+    @Override
     public String insertSql(String table) {
         return "INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") VALUES (" + SessionRows.PLACEHOLDERS
                 + ") ON CONFLICT (token) DO UPDATE SET " + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";

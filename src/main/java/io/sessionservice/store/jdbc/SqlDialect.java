@@ -31,6 +31,13 @@ public interface SqlDialect {
     String name();
 
     /**
+     * The driver's class, named to the pool: in a servlet container DriverManager never scans the
+     * webapp's jars (it loaded its drivers once, from the container's class path), so a URL alone finds
+     * no driver in WEB-INF/lib.
+     */
+    String driverClassName();
+
+    /**
      * Stores a session unless a live one holds its token, in one statement. Parameters: the columns of
      * {@link SessionRows#COLUMNS} in order, then "now" (epoch ms) {@link #insertNowParameters()} times.
      * Its update count is 0 when a live session kept the token (or a duplicate-key error says so).

@@ -97,7 +97,11 @@ final class InvalidationSubscriber implements AutoCloseable {
         closed = true;
         SubscriberConnection c = connection;
         if (c != null) {
-            c.close();
+            try {
+                c.close();
+            } catch (RuntimeException alreadyClosing) {
+                // the heartbeat closed it at the same moment (Jedis: "Socket closed"): it is gone either way
+            }
         }
         thread.interrupt();
         try {

@@ -25,6 +25,11 @@ final class SlotTokens {
         this.keys = keys;
     }
 
+    /** Whether both tokens' session keys lie in one slot. */
+    boolean sameSlot(String token, String other) {
+        return JedisClusterCRC16.getSlot(keys.session(token)) == JedisClusterCRC16.getSlot(keys.session(other));
+    }
+
     /** A fresh token whose key shares {@code token}'s key's slot. */
     String sameSlotAs(String token) {
         int slot = JedisClusterCRC16.getSlot(keys.session(token));

@@ -10,6 +10,7 @@ import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
+import io.sessionservice.store.TokensAtRestContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,9 +27,10 @@ import org.junit.jupiter.api.Test;
  * The store contract (and the bounds contract it includes) on one database, plus what is particular
  * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently (and a
  * table of the layout before issue 13 gains its columns), the rows hold the exact JSON text and the
- * owner's hash, and a rotation's grace copy is the old row marked rotated, out of the user index.
+ * owner's hash, and a rotation's grace copy is the old row marked rotated, out of the user index; with
+ * tokens.atRest hashed, the table (read with plain JDBC) holds no token in the clear.
  */
-abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract {
+abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract implements TokensAtRestContract {
 
     /** The table of each concrete class, created by its first store and dropped after its tests. */
     private static final Map<Class<?>, Table> TABLES = new ConcurrentHashMap<>();
@@ -175,6 +177,30 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract {
     void aTableNameThatIsNoIdentifierIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new JdbcSessionStore(
                 null, database().dialect(), "sessions; DROP TABLE x", TouchResolution.DEFAULT, clock));
+    }
+
+    // ---- tokens at rest (TokensAtRestContract) ----
+
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    /** Every row of this class's table, every column as text, read with plain JDBC past the store. */
+    @Override
+    public String rawContent(String userId, List<String> storageKeys) throws Exception {
+        StringBuilder raw = new StringBuilder();
+        try (Connection c = database().connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + table())) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    raw.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                raw.append('\n');
+            }
+        }
+        return raw.toString();
     }
 
     protected int rowsWithToken(String token) throws Exception {
