@@ -45,6 +45,7 @@ class RemoteTokenValidatorTest {
     private HttpServer server;
     private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, VALID, false));
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicReference<String> lastRequest = new AtomicReference<>();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     record Answer(int status, String body, boolean chunked) {
@@ -62,6 +63,8 @@ class RemoteTokenValidatorTest {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        lastRequest.set(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                + new java.util.TreeMap<>(exchange.getRequestHeaders()));
         Answer a = answer.get();
         if (a.body() == VALID && !exchange.getRequestURI().getPath().endsWith("/validate")) {
             a = new Answer(200, STATE, false);
@@ -223,6 +226,19 @@ class RemoteTokenValidatorTest {
         int dead = io.sessionservice.testing.FreePorts.freePort();
         RemoteTokenValidator v = validator(dead, Duration.ofSeconds(2), 4);
         assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false));
+    }
+
+    /** What the service sees: the token, x-include-session and Accept, Host and User-Agent, nothing else. */
+    @Test
+    void sendsTheTokenWithTheHeadersTheServiceReadsAndNoOthers() {
+        RemoteTokenValidator v = validator(server.getAddress().getPort(), Duration.ofSeconds(5), 4);
+        int port = server.getAddress().getPort();
+        v.validate(TOKEN, false).orElseThrow();
+        assertEquals("GET /sessions/validate {Accept=[application/json], Host=[127.0.0.1:" + port + "], User-agent=["
+                + RemoteTokenValidator.USER_AGENT + "], X-include-session=[true], X-session-token=[" + TOKEN + "]}",
+                lastRequest.get());
+        v.validate(TOKEN, true).orElseThrow();
+        assertTrue(lastRequest.get().startsWith("GET /sessions/ {"), lastRequest::get);
     }
 
     @Test
