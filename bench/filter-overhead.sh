@@ -17,6 +17,7 @@
 #
 #   bash bench/filter-overhead.sh            # 20 s warm-up, then 3 rounds of 10 s per variant
 #   DURATION=20 ROUNDS=5 bash bench/filter-overhead.sh
+#   VARIANTS="unprotected remote" bash bench/filter-overhead.sh   # only these (unprotected is always measured)
 #
 # Needs Redis at 127.0.0.1:6379 (as .ci/run starts it), wrk (installed with apt-get if missing), curl, ss.
 # Never changes Redis's configuration; every key it writes is under its own prefix and deleted at the end.
@@ -31,6 +32,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 MONITOR_REQUESTS=${MONITOR_REQUESTS:-1000}
 CACHE_MILLIS=${CACHE_MILLIS:-1000}
+ONLY=" unprotected ${VARIANTS:-} "   # empty VARIANTS: all of them
 KEY=bench-key-0123456789abcdef
 PORT=${PORT:-18080}
 
@@ -116,6 +118,9 @@ XML
 spring_webapp spring DefaultRepositoryConfig "$SPRING_NS:default"
 spring_webapp spring-indexed IndexedRepositoryConfig "$SPRING_NS:indexed"
 VARIANTS+=(spring spring-indexed)
+if [ "$ONLY" != " unprotected  " ]; then
+  kept=(); for v in "${VARIANTS[@]}"; do [[ "$ONLY" == *" $v "* ]] && kept+=("$v"); done; VARIANTS=("${kept[@]}")
+fi
 
 echo "starting Tomcat on 127.0.0.1:$PORT"
 CATALINA_HOME="$HOME_DIR" CATALINA_BASE="$BASE" SESSION_CONFIG="$BASE/config.json" \
@@ -217,7 +222,7 @@ for v in "${VARIANTS[@]}"; do
     printf "%-15s %12.0f %8.1f%% %14s %20s%s\n", v, m, 100 * m / b, l, s, (q > 0 ? " (+" q " in Lua)" : "") }'
 done
 echo
-awk -v t="${mean[store-touch]}" -v s="${mean[spring]}" -v i="${mean[spring-indexed]}" 'BEGIN {
+[ -z "${mean[store-touch]:-}" ] || [ -z "${mean[spring]:-}" ] || [ -z "${mean[spring-indexed]:-}" ] || awk -v t="${mean[store-touch]}" -v s="${mean[spring]}" -v i="${mean[spring-indexed]}" 'BEGIN {
   printf "filter store+touch vs Spring Session: %.2fx (default repository), %.2fx (indexed)\n", t / s, t / i }'
 echo
 echo "($ROUNDS interleaved rounds of ${DURATION} s with wrk -t$THREADS -c$CONNECTIONS, then ${DURATION} s at one connection per variant,"

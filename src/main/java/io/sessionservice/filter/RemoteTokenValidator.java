@@ -11,22 +11,29 @@ import io.sessionservice.protocol.Headers;
 import io.sessionservice.protocol.StateFields;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import javax.net.ssl.SSLException;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.impl.bootstrap.HttpRequester;
+import org.apache.hc.core5.http.impl.bootstrap.RequesterBootstrap;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.http.protocol.HttpProcessorBuilder;
+import org.apache.hc.core5.http.protocol.RequestTargetHost;
+import org.apache.hc.core5.http.protocol.RequestUserAgent;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -36,11 +43,13 @@ import org.apache.hc.core5.util.Timeout;
  * with {@code x-include-session: true} (which adds the session data, so the filter learns the
  * user), or {@code GET /} when the filter is to extend sliding expiry.
  *
- * <p>Apache HttpClient's classic (blocking) client with a keep-alive pool of this filter's own: the request
- * thread writes and reads the socket itself, with no selector thread or executor to hand off to (the JDK's
- * {@code java.net.http} client did, and spent most of a request waiting for those hand-offs), and the pool
- * is sized by the filter, unlike {@code HttpURLConnection}'s JVM-wide one (5 idle connections per host
- * unless a system property says otherwise). No background threads: nothing to leak on undeploy, and
+ * <p>Apache HttpCore 5's classic {@link HttpRequester}: a keep-alive pool of this filter's own and one
+ * blocking exchange on the request thread, with no selector thread or executor to hand off to (the JDK's
+ * {@code java.net.http} client did, and spent most of a request waiting for those hand-offs). It replaced
+ * HttpClient 5's classic client, whose exec chain (route planning, the protocol, retry and connect stages,
+ * a connection endpoint per lease, request configs and a client context per call) cost about as much CPU
+ * as the service's own answer: this filter talks to one fixed host with no cookies, no auth, no redirects,
+ * no proxy, so none of that is needed. No background threads: nothing to leak on undeploy, and
  * {@link #close()} closes the pooled connections.
  */
 final class RemoteTokenValidator implements TokenValidator {
@@ -49,11 +58,15 @@ final class RemoteTokenValidator implements TokenValidator {
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** Bigger answers are trouble, not sessions: the service bounds a session's data far below this. */
     static final int MAX_ANSWER_BYTES = 256 * 1024;
+    /** Sent as User-Agent, so the service's logs tell the filter's requests apart. */
+    static final String USER_AGENT = "SessionAuthFilter";
 
-    private final URI validateUri;
-    private final URI touchUri;
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient client;
+    private final URI serviceUri;
+    private final HttpHost service;
+    private final String validatePath;
+    private final String touchPath;
+    private final Timeout timeout;
+    private final HttpRequester requester;
 
     RemoteTokenValidator(String serviceUrl, Duration timeout) {
         this(serviceUrl, timeout, DEFAULT_MAX_CONNECTIONS);
@@ -61,40 +74,30 @@ final class RemoteTokenValidator implements TokenValidator {
 
     RemoteTokenValidator(String serviceUrl, Duration timeout, int maxConnections) {
         String base = serviceUrl.endsWith("/") ? serviceUrl : serviceUrl + "/";
-        this.validateUri = URI.create(base + "validate");
-        this.touchUri = URI.create(base);
-        Timeout bound = Timeout.of(timeout);
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(maxConnections)
-                .setMaxConnPerRoute(maxConnections)
-                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(bound).setTcpNoDelay(true).build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(bound)
-                        .setSocketTimeout(bound) // each wait for bytes of the answer
-                        // A connection idle this long is checked before reuse: the service may have closed it.
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+        this.serviceUri = URI.create(base);
+        this.service = HttpHost.create(serviceUri);
+        this.touchPath = serviceUri.getRawPath();
+        this.validatePath = touchPath + "validate";
+        this.timeout = Timeout.of(timeout);
+        this.requester = RequesterBootstrap.bootstrap()
+                // Bounds connecting and each wait for bytes of the answer; the lease wait is bounded in execute.
+                .setSocketConfig(SocketConfig.custom().setSoTimeout(this.timeout).setTcpNoDelay(true).build())
+                .setMaxTotal(maxConnections)
+                .setDefaultMaxPerRoute(maxConnections)
+                // Host (HTTP/1.1 needs it) and User-Agent: nothing else is added to the request.
+                .setHttpProcessor(HttpProcessorBuilder.create()
+                        .add(new RequestTargetHost())
+                        .add(new RequestUserAgent(USER_AGENT))
                         .build())
-                .build();
-        this.client = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(bound) // waiting for a pooled connection
-                        .setResponseTimeout(bound)
-                        .setRedirectsEnabled(false)
-                        .build())
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .setRetryStrategy(new OnceOnAClosedConnection())
-                .build();
+                // An https serviceUrl: the certificate must name the host, as HttpClient (and a browser) checks.
+                .setSslSetupHandler(parameters -> parameters.setEndpointIdentificationAlgorithm("HTTPS"))
+                .create();
     }
 
-    /** Closes the pooled connections; the client starts no threads, so there is nothing else to stop. */
+    /** Closes the pooled connections; the requester starts no threads, so there is nothing else to stop. */
     @Override
     public void close() {
-        client.close(CloseMode.IMMEDIATE);
-        pool.close(CloseMode.IMMEDIATE);
+        requester.close(CloseMode.IMMEDIATE);
     }
 
     @Override
@@ -102,32 +105,53 @@ final class RemoteTokenValidator implements TokenValidator {
         if (!Tokens.isWellFormed(token)) {
             return Optional.empty(); // also keeps header-breaking characters out of the outgoing request
         }
-        HttpGet request = new HttpGet(touch ? touchUri : validateUri);
-        request.addHeader(Headers.SESSION_TOKEN, token);
-        request.addHeader(Headers.INCLUDE_SESSION, "true");
-        request.addHeader("Accept", "application/json");
-        try {
-            return client.execute(request, response -> answer(request, response, touch));
+        try (ClassicHttpResponse response = exchange(token, touch)) {
+            return answer(response, touch);
         } catch (StoreUnavailableException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | HttpException | RuntimeException e) {
             // The message names the service, never the token (it is in the request, not in the exception).
-            throw new StoreUnavailableException("Session Service at " + touchUri + " did not answer ("
+            throw new StoreUnavailableException("Session Service at " + serviceUri + " did not answer ("
                     + e.getClass().getSimpleName() + ")", e);
         }
     }
 
-    private Optional<AuthenticatedSession> answer(HttpGet request, ClassicHttpResponse response, boolean touch)
-            throws IOException {
+    /**
+     * Sends the request and reads the answer's head, once more at once when a pooled connection turned out
+     * closed by the service (it closes idle ones, and all of them when it restarts): then the other idle
+     * connections are closed too, as likely dead, and the retry gets a fresh one. Never retried: a timeout
+     * (the filter's timeout still bounds each wait), a refused or unroutable connection, TLS trouble, an answer's body (the same
+     * exceptions HttpClient's default retry strategy gave up on).
+     */
+    private ClassicHttpResponse exchange(String token, boolean touch) throws IOException, HttpException {
+        try {
+            return requester.execute(service, request(token, touch), timeout, HttpCoreContext.create());
+        } catch (InterruptedIOException | ConnectException | NoRouteToHostException | UnknownHostException | SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            requester.closeIdle(TimeValue.ZERO_MILLISECONDS);
+            return requester.execute(service, request(token, touch), timeout, HttpCoreContext.create());
+        }
+    }
+
+    private ClassicHttpRequest request(String token, boolean touch) {
+        BasicClassicHttpRequest request = new BasicClassicHttpRequest(Method.GET, service, touch ? touchPath : validatePath);
+        request.addHeader(Headers.SESSION_TOKEN, token);
+        request.addHeader(Headers.INCLUDE_SESSION, "true");
+        request.addHeader("Accept", "application/json");
+        return request;
+    }
+
+    private Optional<AuthenticatedSession> answer(ClassicHttpResponse response, boolean touch) throws IOException {
         int status = response.getCode();
-        byte[] body = bounded(request, response.getEntity());
+        byte[] body = bounded(response.getEntity());
         if (status == 401) {
             return Optional.empty();
         }
         if (status != 200) {
             // Only 401 means "no such session": GET / and GET /validate answer nothing else for a token. A 404
             // is a container with no service at that URL (undeployed, failed, mistyped): trouble, not a refusal.
-            throw new StoreUnavailableException("Session Service at " + touchUri + " answered " + status, null);
+            throw new StoreUnavailableException("Session Service at " + serviceUri + " answered " + status, null);
         }
         return Optional.of(parse(body, touch));
     }
@@ -137,24 +161,33 @@ final class RemoteTokenValidator implements TokenValidator {
      * {@link #MAX_ANSWER_BYTES} is trouble, and the connection is then cut: closing the body's stream
      * would read the rest of it, which an endless answer never ends.
      */
-    private static byte[] bounded(HttpGet request, HttpEntity entity) throws IOException {
+    private static byte[] bounded(HttpEntity entity) throws IOException {
         if (entity == null) {
             return new byte[0];
         }
+        InputStream in = entity.getContent();
         if (entity.getContentLength() > MAX_ANSWER_BYTES) {
-            request.cancel();
+            cut(in);
             throw new StoreUnavailableException("Session Service answered " + entity.getContentLength()
                     + " bytes, more than the filter reads (" + MAX_ANSWER_BYTES + ")", null);
         }
-        InputStream in = entity.getContent();
         byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
         if (bytes.length > MAX_ANSWER_BYTES) {
-            request.cancel();
+            cut(in);
             throw new StoreUnavailableException("Session Service answered more than the filter reads ("
                     + MAX_ANSWER_BYTES + " bytes)", null);
         }
         in.close(); // at the end already: gives the connection back to the pool
         return bytes;
+    }
+
+    /** Closes the connection without reading on, and keeps it out of the pool. */
+    private static void cut(InputStream in) throws IOException {
+        if (in instanceof EofSensorInputStream sensor) {
+            sensor.abort(); // drops the connection, reads nothing more
+        } else {
+            throw new IllegalStateException("the requester no longer wraps an answer's body in EofSensorInputStream");
+        }
     }
 
     private static AuthenticatedSession parse(byte[] body, boolean fromGet) {
@@ -183,21 +216,5 @@ final class RemoteTokenValidator implements TokenValidator {
     private static AuthenticatedSession session(ObjectNode data, JsonNode expires, JsonNode ttl) {
         return new AuthenticatedSession(Session.userIdOf(data), data,
                 Timestamps.parse(StateFields.EXPIRES, expires.asText()), ttl.asLong());
-    }
-
-    /**
-     * One retry, at once, when a pooled connection turned out closed by the service (it closes idle ones and
-     * every connection after so many requests): never on a timeout or a refused connection, never on a status
-     * (the default would wait out a 503's Retry-After), so the filter's timeout still bounds the wait.
-     */
-    private static final class OnceOnAClosedConnection extends DefaultHttpRequestRetryStrategy {
-        OnceOnAClosedConnection() {
-            super(1, TimeValue.ZERO_MILLISECONDS);
-        }
-
-        @Override
-        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
-            return false;
-        }
     }
 }

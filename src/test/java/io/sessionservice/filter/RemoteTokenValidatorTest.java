@@ -45,6 +45,7 @@ class RemoteTokenValidatorTest {
     private HttpServer server;
     private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, VALID, false));
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicReference<String> lastRequest = new AtomicReference<>();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     record Answer(int status, String body, boolean chunked) {
@@ -62,6 +63,8 @@ class RemoteTokenValidatorTest {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        lastRequest.set(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                + new java.util.TreeMap<>(exchange.getRequestHeaders()));
         Answer a = answer.get();
         if (a.body() == VALID && !exchange.getRequestURI().getPath().endsWith("/validate")) {
             a = new Answer(200, STATE, false);
@@ -225,10 +228,99 @@ class RemoteTokenValidatorTest {
         assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false));
     }
 
+    /** What the service sees: the token, x-include-session and Accept, Host and User-Agent, nothing else. */
+    @Test
+    void sendsTheTokenWithTheHeadersTheServiceReadsAndNoOthers() {
+        RemoteTokenValidator v = validator(server.getAddress().getPort(), Duration.ofSeconds(5), 4);
+        int port = server.getAddress().getPort();
+        v.validate(TOKEN, false).orElseThrow();
+        assertEquals("GET /sessions/validate {Accept=[application/json], Host=[127.0.0.1:" + port + "], User-agent=["
+                + RemoteTokenValidator.USER_AGENT + "], X-include-session=[true], X-session-token=[" + TOKEN + "]}",
+                lastRequest.get());
+        v.validate(TOKEN, true).orElseThrow();
+        assertTrue(lastRequest.get().startsWith("GET /sessions/ {"), lastRequest::get);
+    }
+
     @Test
     void aMalformedTokenIsRefusedWithoutAsking() {
         RemoteTokenValidator v = validator(server.getAddress().getPort(), Duration.ofSeconds(5), 4);
         assertTrue(v.validate("bad\r\nx-key: k", false).isEmpty());
         assertEquals(0, requests.get());
+    }
+
+    /**
+     * A raw HTTP/1.1 server that answers each connection's first request with {@code VALID} (keep-alive, as far
+     * as the client can tell) and then, when {@code answer} is false, closes the connection without a word
+     * (what the service does to idle connections, or on a restart); {@code answer} false closes every
+     * connection right after reading a request. Counts the connections and the requests it read.
+     */
+    private static final class OneAnswerPerConnection implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger requests = new AtomicInteger();
+        volatile boolean answer = true;
+
+        OneAnswerPerConnection() throws IOException {
+            Thread acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket s = socket.accept()) {
+                        connections.incrementAndGet();
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                                StandardCharsets.ISO_8859_1));
+                        String line = in.readLine();
+                        while (line != null && !line.isEmpty()) {
+                            line = in.readLine();
+                        }
+                        requests.incrementAndGet();
+                        if (answer) {
+                            byte[] body = VALID.getBytes(StandardCharsets.UTF_8);
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            s.getOutputStream().write(body);
+                            s.getOutputStream().flush();
+                        }
+                    } catch (IOException e) {
+                        // the next connection, or closed at the end of the test
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** A pooled connection the service closed is noticed on use and the request sent once more, on a new one. */
+    @Test
+    void aPooledConnectionClosedByTheServiceIsRetriedOnceOnANewOne() throws Exception {
+        OneAnswerPerConnection service = new OneAnswerPerConnection();
+        closing.add(service);
+        RemoteTokenValidator v = validator(service.port(), Duration.ofSeconds(5), 4);
+        for (int i = 1; i <= 20; i++) {
+            assertEquals("alice", v.validate(TOKEN, false).orElseThrow().userId(), "request " + i);
+        }
+        // Each request after the first found its pooled connection closed, so it was sent twice.
+        assertTrue(service.connections.get() >= 20 && service.connections.get() <= 39,
+                () -> service.connections.get() + " connections for 20 requests");
+    }
+
+    /** Once, not more: a service that keeps closing connections without answering is trouble, not a loop. */
+    @Test
+    void aServiceThatClosesWithoutAnsweringIsTroubleAfterOneRetry() throws Exception {
+        OneAnswerPerConnection service = new OneAnswerPerConnection();
+        closing.add(service);
+        service.answer = false;
+        RemoteTokenValidator v = validator(service.port(), Duration.ofSeconds(5), 4);
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false));
+        assertTrue(e.getMessage().contains("did not answer"), e::getMessage);
+        assertEquals(2, service.requests.get(), "requests sent for one validation");
     }
 }
