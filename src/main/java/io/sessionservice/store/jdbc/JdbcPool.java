@@ -8,10 +8,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,12 +56,52 @@ public final class JdbcPool {
         PoolThreads threads = new PoolThreads();
         config.setThreadFactory(threads);
         OPEN.incrementAndGet();
-        HikariDataSource pool = new HikariDataSource(config);
-        THREADS.put(pool, threads);
-        return pool;
+        return new Pool(config, threads);
     }
 
-    private static final Map<HikariDataSource, PoolThreads> THREADS = new ConcurrentHashMap<>();
+    /** Pools open in this class loader (a webapp's, or the filter's library). */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
+    /**
+     * A HikariCP pool whose {@link #close} also waits for its threads and, when it was the last pool of this
+     * class loader, deregisters the drivers that loader registered, however it is closed (the store, a
+     * test's try-with-resources). A driver loading from WEB-INF/lib registers itself with the JVM-wide
+     * DriverManager, which would then hold the undeployed webapp's class loader (Tomcat reports it as a
+     * leak; Jetty just keeps it); a driver from the container's own lib belongs to another loader and
+     * is left alone.
+     */
+    private static final class Pool extends HikariDataSource {
+        private final PoolThreads threads;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Pool(HikariConfig config, PoolThreads threads) {
+            super(config);
+            this.threads = threads;
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            if (released.compareAndSet(false, true)) {
+                threads.join(Duration.ofSeconds(5));
+                if (OPEN.decrementAndGet() == 0) {
+                    deregisterDrivers(JdbcPool.class.getClassLoader());
+                }
+            }
+        }
+    }
+
+    private static void deregisterDrivers(ClassLoader loader) {
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == loader) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException | SecurityException e) {
+                    // left registered: a leak warning at undeploy, nothing worse
+                }
+            }
+        }
+    }
 
     /**
      * The pool's threads (housekeeper, connection adder and closer), so that closing can wait for them:
@@ -92,35 +131,6 @@ public final class JdbcPool {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                }
-            }
-        }
-    }
-
-    /** Pools open in this class loader (a webapp's, or the filter's library). */
-    private static final AtomicInteger OPEN = new AtomicInteger();
-
-    /**
-     * Closes {@code pool}; when it was the last of this class loader, deregisters the drivers that loader
-     * registered. A driver loading from WEB-INF/lib registers itself with the JVM-wide DriverManager, which
-     * would then hold the undeployed webapp's class loader (Tomcat reports it as a leak; Jetty just keeps
-     * it). A driver from the container's own lib belongs to another loader and is left alone.
-     */
-    public static void close(HikariDataSource pool) {
-        pool.close();
-        PoolThreads threads = THREADS.remove(pool);
-        if (threads != null) {
-            threads.join(Duration.ofSeconds(5));
-        }
-        if (OPEN.decrementAndGet() == 0) {
-            ClassLoader ours = JdbcPool.class.getClassLoader();
-            for (Driver driver : Collections.list(DriverManager.getDrivers())) {
-                if (driver.getClass().getClassLoader() == ours) {
-                    try {
-                        DriverManager.deregisterDriver(driver);
-                    } catch (SQLException | SecurityException e) {
-                        // left registered: a leak warning at undeploy, nothing worse
-                    }
                 }
             }
         }

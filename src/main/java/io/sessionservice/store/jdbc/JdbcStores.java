@@ -19,9 +19,9 @@ public final class JdbcStores {
             JdbcSessionStore store = new JdbcSessionStore(pool, dialect, settings.table(), touch, clock);
             ExpiredSessionSweeper sweeper = new ExpiredSessionSweeper(pool, dialect, settings.table(), clock,
                     settings.sweepBatch(), ExpiredSessionSweeper.DEFAULT_MAX_BATCHES).start(settings.sweepInterval());
-            return store.closeWith(sweeper).closeWith(() -> JdbcPool.close(pool));
+            return store.closeWith(sweeper).closeWith(pool);
         } catch (RuntimeException e) {
-            JdbcPool.close(pool);
+            pool.close();
             throw e;
         }
     }
