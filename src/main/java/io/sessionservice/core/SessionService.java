@@ -126,12 +126,12 @@ public final class SessionService {
 
     /** GET /: the session, its sliding expiry extended. */
     public Optional<Session> get(String token) {
-        return Tokens.isWellFormed(token) ? named(token, store.find(key(token), true)).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? answered(token, store.find(key(token), true)) : Optional.empty();
     }
 
     /** GET /validate: the session, expiry left as it is. */
     public Optional<Session> validate(String token) {
-        return Tokens.isWellFormed(token) ? named(token, store.find(key(token), false)).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? answered(token, store.find(key(token), false)) : Optional.empty();
     }
 
     /**
@@ -147,7 +147,7 @@ public final class SessionService {
         }
         Instant oldUntil = limits.rotationGraceSec() == 0 ? null : now().plusSeconds(limits.rotationGraceSec());
         String fresh = store.newTokenFor(key(token), tokensAtRest::storageKey);
-        return named(fresh, store.rotate(key(token), key(fresh), oldUntil)).map(this::answer);
+        return answered(fresh, store.rotate(key(token), key(fresh), oldUntil));
     }
 
     /** PUT / by a token holder: the owner stays as it is. */
@@ -296,7 +296,7 @@ public final class SessionService {
     }
 
     private Optional<Session> update(String token, Mutation mutation) {
-        return Tokens.isWellFormed(token) ? named(token, store.update(key(token), mutation, true)).map(this::answer) : Optional.empty();
+        return Tokens.isWellFormed(token) ? answered(token, store.update(key(token), mutation, true)) : Optional.empty();
     }
 
     /** What the store knows the token by (TokensAtRest): the token itself, or its digest. */
@@ -304,9 +304,9 @@ public final class SessionService {
         return tokensAtRest.storageKey(token);
     }
 
-    /** A session read by its storage key, answered under the token the caller presented. */
-    private Optional<Session> named(String token, Optional<Session> stored) {
-        return tokensAtRest.keepsTokens() ? stored : stored.map(s -> s.withToken(token));
+    /** A session read by its storage key, as answers show it, under the token the caller presented. */
+    private Optional<Session> answered(String token, Optional<Session> stored) {
+        return (tokensAtRest.keepsTokens() ? stored : stored.map(s -> s.withToken(token))).map(this::answer);
     }
 
     /** Stores {@code session} under its token's storage key. */
