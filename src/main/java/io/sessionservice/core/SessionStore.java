@@ -57,10 +57,12 @@ public interface SessionStore extends AutoCloseable {
      *
      * <p>The old token: when {@code oldUntil} is null or not after now, it names nothing from then on.
      * Else, until {@code oldUntil} (the rotation grace), it names a <em>read-only copy</em>:
-     * {@link #find} answers the session as it was rotated, under the old token, its expiry at most
-     * {@code oldUntil}, never slid ({@code sliding} false); {@link #update} and {@link #delete} treat the
-     * old token as unknown; {@link #findByUser} does not list it; {@link #insert} of that token is refused
-     * (it is live). Ending the new session does not end the copy: it ends by itself at {@code oldUntil}.
+     * {@link #find} answers the session under the old token, its expiry at most {@code oldUntil}, never
+     * slid ({@code sliding} false); {@link #update} and {@link #delete} treat the old token as unknown;
+     * {@link #findByUser} does not list it; {@link #insert} of that token is refused (it is live). The
+     * copy ends by itself at {@code oldUntil}. A store that keeps one record per session (MongoDB) may
+     * answer the session as it is now rather than as it was rotated, end the copy with the session, and
+     * keep one copy only (a rotation within the grace ends the earlier old token).
      *
      * @param newToken a token from {@link #newTokenFor(String)}
      * @return the session under {@code newToken}; empty (nothing written) when {@code token} names no live

@@ -2,18 +2,19 @@ package io.sessionservice.store.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
 import static io.sessionservice.store.mongo.SessionDocuments.CREATED;
 import static io.sessionservice.store.mongo.SessionDocuments.EXPIRES;
+import static io.sessionservice.store.mongo.SessionDocuments.GRACE_UNTIL;
 import static io.sessionservice.store.mongo.SessionDocuments.ID;
-import static io.sessionservice.store.mongo.SessionDocuments.ROTATED;
-import static io.sessionservice.store.mongo.SessionDocuments.ROTATED_USER;
-import static io.sessionservice.store.mongo.SessionDocuments.SLIDING;
+import static io.sessionservice.store.mongo.SessionDocuments.TOKENS;
 import static io.sessionservice.store.mongo.SessionDocuments.USER;
+import static io.sessionservice.store.mongo.SessionDocuments.isCurrent;
+import static io.sessionservice.store.mongo.SessionDocuments.live;
 import static io.sessionservice.store.mongo.SessionDocuments.toDocument;
+import static io.sessionservice.store.mongo.SessionDocuments.writable;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
@@ -64,8 +65,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A TTL index on {@code expiresAt} ({@code expireAfterSeconds: 0}) lets MongoDB remove expired
  * sessions, about once a minute; every read therefore also filters {@code expiresAt > now} by this
- * store's clock. Each method sends one command where it can, without transactions, and nothing
- * but {@link #insert} creates a document: updates are {@code findAndModify} of the live document
+ * store's clock. A document is found by its token through the unique index on {@code tokens}, so
+ * a rotation rewrites that field in place. Each method sends one command where it can, without
+ * transactions, and nothing but {@link #insert} creates a document: updates are {@code findAndModify} of the live document
  * with an update pipeline (the only way to slide a session to now + its own ttl in one atomic
  * command) whose filter also enforces the mutation's rules ({@link MutationPipeline}); inserts are
  * one replace-with-upsert that can only replace an expired document. A user's sessions are read
@@ -192,11 +194,13 @@ public final class MongoSessionStore implements SessionStore {
     public Optional<Session> find(String token, boolean touch) {
         Date now = now();
         if (touch) {
-            return modify("touch", live(token, now), List.of(MutationPipeline.addFields(
-                    new Document(EXPIRES, MutationPipeline.slide(now, touchResolution)))));
+            // Only under its current token does a session slide; a grace read leaves it as it is.
+            Document expiry = new Document("$cond", List.of(isCurrent(token),
+                    MutationPipeline.slide(now, touchResolution), "$" + EXPIRES));
+            return modify("touch", token, live(token, now), List.of(MutationPipeline.addFields(new Document(EXPIRES, expiry))));
         }
         return call("find", () -> Optional.ofNullable(sessions.find(live(token, now)).first()))
-                .map(SessionDocuments::toSession);
+                .map(d -> SessionDocuments.toSession(d, token));
     }
 
     @Override
@@ -212,11 +216,11 @@ public final class MongoSessionStore implements SessionStore {
             }
             return Optional.ofNullable(current).map(SessionDocuments::toSession);
         }
-        List<Bson> filter = new ArrayList<>(List.of(eq(ID, token), gt(EXPIRES, now), exists(ROTATED, false)));
+        List<Bson> filter = new ArrayList<>(List.of(writable(token, now)));
         filter.addAll(write.conditions());
         List<Document> pipeline = write.stages();
         for (int attempt = 1; ; attempt++) {
-            Optional<Session> updated = modify("update", and(filter), pipeline);
+            Optional<Session> updated = modify("update", token, and(filter), pipeline);
             if (updated.isPresent() || !write.guarded()) {
                 return updated;
             }
@@ -239,34 +243,34 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     /**
-     * Two commands, because a document's key is its token and no single MongoDB command both reads one
-     * document and writes another: one findAndModify claims the live session (deletes it, or turns it
-     * into the grace's read-only copy: {@code rotated: true}, never sliding, its owner kept as
-     * {@code rotatedUserId} so no user query meets it) and returns it as it was; then one upsert writes
-     * it under the new token. Of concurrent rotations only one findAndModify matches, so one new token.
-     * The price: a crash between the two loses the session (its holder logs in again), never a second one.
+     * One {@code findAndModify} of the live session that sets {@code tokens} to the new token (then the
+     * old one, with grace until min(expiry, {@code oldUntil})): {@code _id} stays, so the document, its
+     * owner and its place in the user index stay. Of concurrent rotations only one matches the filter
+     * (the old token must still be current). A new token another document holds fails the unique index.
      */
     @Override
     public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
         Date now = now();
-        Document claimed;
-        if (oldUntil != null && oldUntil.toEpochMilli() > now.getTime()) {
-            Document copy = new Document(ROTATED, true).append(SLIDING, false)
-                    .append(ROTATED_USER, "$" + USER)
-                    .append(EXPIRES, new Document("$min", List.of("$" + EXPIRES, Date.from(oldUntil))));
-            claimed = call("rotate", () -> sessions.findOneAndUpdate(writable(token, now),
-                    List.of(MutationPipeline.addFields(copy), new Document("$unset", List.of(USER)))));
+        boolean grace = oldUntil != null && oldUntil.toEpochMilli() > now.getTime();
+        List<Document> pipeline = new ArrayList<>();
+        if (grace) {
+            pipeline.add(MutationPipeline.addFields(new Document(TOKENS, MutationPipeline.literal(List.of(newToken, token)))
+                    .append(GRACE_UNTIL, new Document("$min", List.of("$" + EXPIRES, Date.from(oldUntil))))));
         } else {
-            claimed = call("rotate", () -> sessions.findOneAndDelete(writable(token, now)));
+            pipeline.add(MutationPipeline.addFields(new Document(TOKENS, MutationPipeline.literal(List.of(newToken)))));
+            pipeline.add(new Document("$unset", List.of(GRACE_UNTIL)));
         }
-        if (claimed == null) {
-            return Optional.empty();
-        }
-        Session moved = SessionDocuments.toSession(claimed).withToken(newToken);
-        if (!insertOne("rotate", moved, now)) {
-            throw new TokenConflictException(); // an issued token taken: a 2^-256 event
-        }
-        return Optional.of(moved);
+        return call("rotate", () -> {
+            try {
+                return Optional.ofNullable(sessions.findOneAndUpdate(writable(token, now), pipeline, RETURN_AFTER))
+                        .map(d -> SessionDocuments.toSession(d, newToken));
+            } catch (MongoCommandException e) {
+                if (ErrorCategory.fromErrorCode(e.getErrorCode()) == ErrorCategory.DUPLICATE_KEY) {
+                    throw new TokenConflictException(); // an issued token taken: a 2^-256 event
+                }
+                throw e;
+            }
+        });
     }
 
     @Override
@@ -336,7 +340,8 @@ public final class MongoSessionStore implements SessionStore {
     /**
      * One command: replaces only an expired document with this token, inserts when there is none, and
      * fails with a duplicate key when a live session holds the token (the filter misses it, so the upsert
-     * collides with its _id). @return false when a live session holds the token
+     * collides with its _id, or with the tokens index where another document holds it, as current or
+     * grace token). @return false when a live session holds the token
      */
     private boolean insertOne(String operation, Session session, Date now) {
         return call(operation, () -> {
@@ -353,20 +358,13 @@ public final class MongoSessionStore implements SessionStore {
         });
     }
 
-    /** One findAndModify of the session {@code filter} matches with an update pipeline; never upserts. */
-    private Optional<Session> modify(String operation, Bson filter, List<Document> pipeline) {
+    /**
+     * One findAndModify of the session {@code filter} matches with an update pipeline, answered as
+     * {@code token} sees it; never upserts.
+     */
+    private Optional<Session> modify(String operation, String token, Bson filter, List<Document> pipeline) {
         return call(operation, () -> Optional.ofNullable(sessions.findOneAndUpdate(filter, pipeline, RETURN_AFTER)))
-                .map(SessionDocuments::toSession);
-    }
-
-    /** The live session or a rotation's read-only copy: what reads answer. */
-    private static Bson live(String token, Date now) {
-        return and(eq(ID, token), gt(EXPIRES, now));
-    }
-
-    /** The live session, not a rotation's read-only copy: what writes, deletes and rotations act on. */
-    private static Bson writable(String token, Date now) {
-        return and(eq(ID, token), gt(EXPIRES, now), exists(ROTATED, false));
+                .map(d -> SessionDocuments.toSession(d, token));
     }
 
     private Date now() {
@@ -386,7 +384,7 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     /**
-     * The TTL index that removes expired sessions and the per-user index (user id, then newest first,
+     * The TTL index that removes expired sessions, the unique token index and the per-user index (user id, then newest first,
      * ties by token descending: the order of findByUser, so a page is a range scan without a sort).
      * The per-user index of earlier versions ({@code {userId: 1, createdAt: 1}}) is left alone if present.
      * createIndexes is idempotent. A refusal that retrying cannot cure (an index on the same keys
@@ -397,6 +395,8 @@ public final class MongoSessionStore implements SessionStore {
         try {
             sessions.createIndexes(List.of(
                     new IndexModel(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)),
+                    // Sparse: documents of earlier versions have no tokens and are found by _id.
+                    new IndexModel(Indexes.ascending(TOKENS), new IndexOptions().unique(true).sparse(true)),
                     new IndexModel(Indexes.compoundIndex(Indexes.ascending(USER), Indexes.descending(CREATED, ID)))));
             indexesReady = true;
         } catch (MongoCommandException e) {

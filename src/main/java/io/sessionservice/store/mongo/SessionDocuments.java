@@ -1,22 +1,36 @@
 package io.sessionservice.store.mongo;
 
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.or;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.core.DataSize;
 import io.sessionservice.core.Json;
 import io.sessionservice.core.Session;
+import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * How a session is stored in MongoDB, one document per session:
  *
- * <pre>{ _id: token, userId: AccountId (absent without one), data: { escaped field name: "field's JSON text" },
- *   dataBytes: Int64 stored size of data, createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool,
- *   lifetimeEnd: Date (a capped sliding session), rotated: true (the read-only copy a rotation with grace
- *   leaves under the old token) }</pre>
+ * <pre>{ _id: the session's first token, tokens: [current token, old token within a rotation's grace],
+ *   graceUntil: Date (end of the old token's grace), userId: AccountId (absent without one),
+ *   data: { escaped field name: "field's JSON text" }, dataBytes: Int64 stored size of data,
+ *   createdAt: Date, expiresAt: Date, ttl: Int64 seconds, sliding: bool,
+ *   lifetimeEnd: Date (a capped sliding session) }</pre>
+ *
+ * <p>{@code _id} never changes, so a rotation is one update of {@code tokens} (uniquely indexed, a
+ * multikey index: no token is in two documents). Documents written before {@code tokens} existed
+ * have only {@code _id}, which is then their token.
  *
  * <p>Each data field's value is its exact JSON text (BSON numbers cannot hold every JSON number:
  * Decimal128 stops at 34 digits), under a name escaped by {@link #escape} so that any field,
@@ -29,6 +43,12 @@ import org.bson.Document;
 final class SessionDocuments {
 
     static final String ID = "_id";
+    /** The current token first, then the old token of a rotation with grace (until {@link #GRACE_UNTIL}). */
+    static final String TOKENS = "tokens";
+    /** The current token: the first of {@link #TOKENS}. */
+    static final String CURRENT_TOKEN = TOKENS + ".0";
+    /** When the old token in {@link #TOKENS} stops reading the session (Date); absent without grace. */
+    static final String GRACE_UNTIL = "graceUntil";
     static final String USER = "userId";
     static final String DATA = "data";
     static final String DATA_BYTES = "dataBytes";
@@ -38,16 +58,12 @@ final class SessionDocuments {
     static final String SLIDING = "sliding";
     /** A capped sliding session's lifetime end (Date); absent when uncapped. */
     static final String LIFETIME_END = "lifetimeEnd";
-    /** Present (true) on the read-only copy a rotation with grace leaves under the old token. */
-    static final String ROTATED = "rotated";
-    /** The owner of a rotation's read-only copy, kept apart from userId so that no user query lists it. */
-    static final String ROTATED_USER = "rotatedUserId";
 
     private SessionDocuments() {
     }
 
     static Document toDocument(Session s) {
-        Document d = new Document(ID, s.token());
+        Document d = new Document(ID, s.token()).append(TOKENS, List.of(s.token()));
         if (s.userId() != null) {
             d.append(USER, s.userId());
         }
@@ -63,16 +79,67 @@ final class SessionDocuments {
         return d;
     }
 
+    /** The session under its current token. */
     static Session toSession(Document d) {
+        return toSession(d, currentToken(d));
+    }
+
+    /**
+     * The session as {@code token} sees it: the session itself under its current token; under the old
+     * token of a rotation with grace, the grace's read-only view (that token, expiry at most
+     * {@code graceUntil}, never sliding).
+     */
+    static Session toSession(Document d, String token) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         Document fields = d.get(DATA, Document.class);
         if (fields != null) {
             fields.forEach((name, text) -> data.set(unescape(name), parse((String) text)));
         }
-        String userId = d.getString(USER) != null ? d.getString(USER) : d.getString(ROTATED_USER);
-        return new Session(d.getString(ID), userId, data, d.getDate(CREATED).toInstant(),
-                d.getDate(EXPIRES).toInstant(), ((Number) d.get(TTL)).longValue(), d.getBoolean(SLIDING),
+        Instant expires = d.getDate(EXPIRES).toInstant();
+        boolean sliding = d.getBoolean(SLIDING);
+        if (!token.equals(currentToken(d))) {
+            Instant graceEnd = d.getDate(GRACE_UNTIL).toInstant();
+            expires = graceEnd.isBefore(expires) ? graceEnd : expires;
+            sliding = false;
+        }
+        return new Session(token, d.getString(USER), data, d.getDate(CREATED).toInstant(), expires,
+                ((Number) d.get(TTL)).longValue(), sliding,
                 d.getDate(LIFETIME_END) == null ? null : d.getDate(LIFETIME_END).toInstant());
+    }
+
+    /** The first of {@code tokens}; {@code _id} for a document written before {@code tokens} existed. */
+    static String currentToken(Document d) {
+        List<?> tokens = d.getList(TOKENS, Object.class);
+        return tokens == null ? d.getString(ID) : (String) tokens.get(0);
+    }
+
+    // ---- finding a session by its token ----
+
+    /** The live session under its current token, or under its old token within a rotation's grace: what reads answer. */
+    static Bson live(String token, Date now) {
+        return and(gt(EXPIRES, now), or(and(eq(TOKENS, token), or(eq(CURRENT_TOKEN, token), gt(GRACE_UNTIL, now))),
+                writtenBeforeTokens(token)));
+    }
+
+    /** The live session under its current token, never a grace: what writes, deletes and rotations act on. */
+    static Bson writable(String token, Date now) {
+        // tokens: token for the index; tokens.0 (no index can serve a positional path) to say it is current.
+        return and(gt(EXPIRES, now), or(and(eq(TOKENS, token), eq(CURRENT_TOKEN, token)), writtenBeforeTokens(token)));
+    }
+
+    /**
+     * A document an earlier version wrote, whose token is its {@code _id} (it has no {@code tokens}):
+     * found through the {@code _id} index, so no migration is needed and instances of both versions
+     * share sessions during a rolling upgrade. Its first rotation gives it {@code tokens}.
+     */
+    static Bson writtenBeforeTokens(String token) {
+        return and(eq(ID, token), exists(TOKENS, false));
+    }
+
+    /** Whether {@code token} is the document's current token (an aggregation expression). */
+    static Document isCurrent(String token) {
+        Document current = new Document("$ifNull", List.of(new Document("$arrayElemAt", List.of("$" + TOKENS, 0)), "$" + ID));
+        return new Document("$eq", List.of(current, new Document("$literal", token)));
     }
 
     /** A data object as stored: escaped field names, each value its exact JSON text. */

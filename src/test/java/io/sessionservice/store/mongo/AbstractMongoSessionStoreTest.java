@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * The store contract plus what is particular to MongoDB: one command per operation, the indexes,
  * the stored layout. Subclasses say which server: mongo-java-server in this JVM, or a real MongoDB.
  */
-abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implements MongoBoundsTests,
+abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implements MongoBoundsTests, MongoRotationTests,
         TokensAtRestContract {
 
     @Override
@@ -137,6 +137,9 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implem
         Document ttl = index(before, new Document(SessionDocuments.EXPIRES, 1));
         assertEquals(0L, ((Number) ttl.get("expireAfterSeconds")).longValue());
         index(before, new Document(SessionDocuments.USER, 1).append(SessionDocuments.CREATED, -1).append("_id", -1));
+        Document tokens = index(before, new Document(SessionDocuments.TOKENS, 1));
+        assertEquals(true, tokens.get("unique"), "no token in two documents");
+        assertEquals(true, tokens.get("sparse"), "documents of earlier versions have no tokens");
 
         openStore(clock, new CommandRecorder()).close();
         List<Document> after = mongo().collection().listIndexes().into(new ArrayList<>());
@@ -153,6 +156,7 @@ abstract class AbstractMongoSessionStoreTest extends SessionStoreContract implem
         store.insert(s);
 
         Document raw = mongo().collection().find(new Document("_id", s.token())).first();
+        assertEquals(List.of(s.token()), raw.getList("tokens", String.class), "found by the token in tokens");
         assertEquals(owner, raw.getString("userId"));
         assertEquals(Date.from(now), raw.getDate("createdAt"));
         assertEquals(Date.from(now.plusSeconds(90)), raw.getDate("expiresAt"));

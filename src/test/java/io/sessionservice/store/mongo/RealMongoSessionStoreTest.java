@@ -83,4 +83,28 @@ class RealMongoSessionStoreTest extends AbstractMongoSessionStoreTest {
         Document stats = explained.get("executionStats", Document.class);
         assertTrue(((Number) stats.get("totalKeysExamined")).longValue() <= 3, plan);
     }
+
+    /** The server's own plan of a lookup by token: index probes (tokens, and _id for documents of earlier versions), no scan. */
+    @Test
+    void aLookupByTokenProbesTwoUniqueIndexesAndReadsOneDocument() {
+        for (int i = 0; i < 300; i++) {
+            stored(user());
+        }
+        Session s = stored(user());
+        commands.clear();
+        assertTrue(store.find(s.token(), false).isPresent());
+        BsonDocument find = commands.sent().get(0);
+        Document explained;
+        try (MongoClient client = MongoClients.create(uri())) {
+            explained = client.getDatabase(databaseName()).runCommand(new Document("explain",
+                    new BsonDocument("find", new BsonString(collectionName())).append("filter", find.getDocument("filter")))
+                    .append("verbosity", "executionStats"));
+        }
+        String plan = explained.toJson();
+        assertTrue(plan.contains("tokens_1"), plan);
+        assertFalse(plan.contains("COLLSCAN"), plan);
+        Document stats = explained.get("executionStats", Document.class);
+        assertTrue(((Number) stats.get("totalKeysExamined")).longValue() <= 4, plan);
+        assertTrue(((Number) stats.get("totalDocsExamined")).longValue() <= 2, plan);
+    }
 }
