@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sessionservice.core.StoreUnavailableException;
-import io.sessionservice.testing.CountingProxy;
+import io.sessionservice.testing.FreezableTcpProxy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -95,15 +95,15 @@ class RemoteTokenValidatorTest {
         return v;
     }
 
-    private CountingProxy proxy() throws IOException {
-        CountingProxy proxy = new CountingProxy(server.getAddress().getPort());
+    private FreezableTcpProxy proxy() throws IOException {
+        FreezableTcpProxy proxy = new FreezableTcpProxy(server.getAddress().getPort());
         closing.add(proxy);
         return proxy;
     }
 
     @Test
     void manySequentialRequestsUseOneConnection() throws IOException {
-        CountingProxy proxy = proxy();
+        FreezableTcpProxy proxy = proxy();
         RemoteTokenValidator v = validator(proxy.port(), Duration.ofSeconds(5), 8);
         for (int i = 0; i < 300; i++) {
             AuthenticatedSession s = v.validate(TOKEN, i % 2 == 0).orElseThrow();
@@ -122,7 +122,7 @@ class RemoteTokenValidatorTest {
 
     @Test
     void concurrentRequestsOpenAtMostMaxConnections() throws Exception {
-        CountingProxy proxy = proxy();
+        FreezableTcpProxy proxy = proxy();
         RemoteTokenValidator v = validator(proxy.port(), Duration.ofSeconds(10), 4);
         ExecutorService threads = Executors.newFixedThreadPool(12);
         try {

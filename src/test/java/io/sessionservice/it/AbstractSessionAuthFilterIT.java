@@ -12,8 +12,8 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.StoreOutageContract;
 import io.sessionservice.store.jdbc.JdbcTestDatabase;
-import io.sessionservice.testing.CountingProxy;
 import io.sessionservice.testing.FreePorts;
+import io.sessionservice.testing.FreezableTcpProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionservice.it.Http.Reply;
@@ -86,7 +86,7 @@ public abstract class AbstractSessionAuthFilterIT {
     private Path bareDir;
     private Http service;
     /** Between the "remote-counted" webapp and the service: counts the connections the filter opens. */
-    private CountingProxy proxy;
+    private FreezableTcpProxy proxy;
 
     /** A new, not yet started container. */
     protected abstract EmbeddedContainer newContainer();
@@ -123,7 +123,7 @@ public abstract class AbstractSessionAuthFilterIT {
                 .param("timeoutMs", "500"));
         add("remote-no-service", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + port + "/no-such-service/"));
         add("misconfigured", filtered("store").param("config", config("memory.json", null, 2000)));
-        proxy = new CountingProxy(port);
+        proxy = new FreezableTcpProxy(port);
         add("remote-counted", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + proxy.port() + SERVICE));
         add("remote-cached", filtered("remote").param("serviceUrl", serviceUrl).param("cacheMillis", "600000")
                 .param("cacheSize", "100"));
