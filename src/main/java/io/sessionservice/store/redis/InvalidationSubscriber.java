@@ -15,9 +15,14 @@ import redis.clients.jedis.Protocol;
  * {@code CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX <session prefix>} and subscribes to
  * {@code __redis__:invalidate}, then hands every changed session key to the listener. It is trusted
  * only while subscribed and while a PING sent less than {@code trustMillis} ago has been answered: a
- * pong follows every invalidation of a change made before the PING reached the server, so a node that
- * stops answering (paused, cut off) stops being trusted within that time even before its socket fails.
- * Whenever it goes down, and again once it is back, the listener's cache is flushed.
+ * pong follows the invalidation of every change whose write was acknowledged before the PING was sent
+ * (Redis queues BCAST invalidations at the end of its event-loop turn, before it writes that turn's
+ * replies: a change made in the turn that reads the PING may follow the pong, but its own reply follows
+ * its invalidation).
+ * So a node that stops answering (paused, cut off, a black-holed connection) stops being trusted within
+ * that time even before its socket fails; after {@code READ_TIMEOUT_MS} without a byte the
+ * connection is given up and replaced. Whenever it goes down, and again once it is back, the listener's
+ * cache is flushed.
  */
 final class InvalidationSubscriber implements AutoCloseable {
 
@@ -26,8 +31,14 @@ final class InvalidationSubscriber implements AutoCloseable {
     private static final int READ_TIMEOUT_MS = 2000; // far above the heartbeat: silence this long means lost
     private static final long MAX_BACKOFF_MS = 1000;
 
-    /** A Jedis connection that can send a PING from the heartbeat thread while its own thread reads. */
+    /**
+     * A Jedis connection that can send a PING from the heartbeat thread while its own thread reads. Its
+     * outstanding PING is its own: a PING the heartbeat sent on a connection just replaced cannot leave
+     * the new one waiting for a pong that never comes (and so never PINGed, never trusted again).
+     */
     private static final class SubscriberConnection extends Connection {
+        volatile long pingSentAt; // 0: none outstanding
+
         SubscriberConnection(HostAndPort node, JedisClientConfig config) {
             super(node, config);
         }
@@ -47,7 +58,6 @@ final class InvalidationSubscriber implements AutoCloseable {
     private volatile boolean closed;
     private volatile SubscriberConnection connection;
     private volatile boolean subscribed;
-    private volatile long pingSentAt; // 0: none outstanding
     private volatile long trustedUntil;
     private volatile long clientId = -1;
 
@@ -80,11 +90,11 @@ final class InvalidationSubscriber implements AutoCloseable {
     /** Heartbeat: sends a PING unless one is still unanswered. */
     void ping() {
         SubscriberConnection c = connection;
-        if (c == null || !subscribed || pingSentAt != 0) {
+        if (c == null || !subscribed || c.pingSentAt != 0) {
             return;
         }
         long now = System.nanoTime();
-        pingSentAt = now == 0 ? 1 : now;
+        c.pingSentAt = now == 0 ? 1 : now;
         try {
             c.sendPing();
         } catch (RuntimeException e) {
@@ -147,7 +157,6 @@ final class InvalidationSubscriber implements AutoCloseable {
         }
         listener.flushed(); // what was cached before tracking was on may have changed unseen
         clientId = id;
-        pingSentAt = 0;
         trustedUntil = System.nanoTime() + trustNanos;
         subscribed = true;
     }
@@ -157,9 +166,9 @@ final class InvalidationSubscriber implements AutoCloseable {
             List<?> push = (List<?>) c.getUnflushedObject();
             String kind = text(push.get(0));
             if ("pong".equals(kind)) {
-                long sent = pingSentAt;
-                pingSentAt = 0;
-                trustedUntil = sent + trustNanos; // every change before the PING reached the server is handled
+                long sent = c.pingSentAt;
+                c.pingSentAt = 0;
+                trustedUntil = sent + trustNanos; // every change acknowledged before the PING was sent is handled
             } else if ("message".equals(kind) && CHANNEL.equals(text(push.get(1)))) {
                 if (!(push.get(2) instanceof List<?> keys)) {
                     listener.flushed(); // FLUSHALL / FLUSHDB: a null list of keys

@@ -54,7 +54,7 @@ final class ServerInvalidations implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Whether every change to a session up to a moment at most {@link #TRUST_MILLIS} ago has reached the listener. */
+    /** Whether every change to a session acknowledged {@link #TRUST_MILLIS} ago or earlier has reached the listener. */
     boolean trusted() {
         if (!started) {
             start();
