@@ -6,18 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionservice.core.Session;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
 import io.sessionservice.store.TokensAtRestContract;
+import io.sessionservice.testing.Concurrently;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +30,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The store contract (and the bounds contract it includes) on one database, plus what is particular
  * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently (and a
- * table of the layout before issue 13 gains its columns), the rows hold the exact JSON text and the
- * owner's hash, and a rotation's grace copy is the old row marked rotated, out of the user index; with
- * tokens.atRest hashed, the table (read with plain JDBC) holds no token in the clear.
+ * table of the layout before issue 13 gains its columns), the rows
+ * hold the exact JSON text and the owner's hash, a rotation's grace copy is the old row marked rotated,
+ * out of the user index, a rotation may take the token of an expired row, and of
+ * racing rotations with grace one wins; with tokens.atRest hashed, the table (read with plain JDBC)
+ * holds no token in the clear.
  */
 abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract implements TokensAtRestContract {
 
@@ -169,6 +175,49 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         }
     }
 
+    @Test
+    void aRotationOntoTheTokenOfAnExpiredRowReplacesThatRow() throws Exception {
+        Session expired = session(user(), 10, false);
+        assertTrue(store.insert(expired));
+        advance(Duration.ofSeconds(10));
+        String owner = user();
+        Session s = stored(owner);
+        Session moved = store.rotate(s.token(), expired.token(), null).orElseThrow();
+        assertEquals(s.data(), store.find(expired.token(), false).orElseThrow().data());
+        assertEquals(s.expiresAt(), moved.expiresAt());
+        assertEquals(1, rowsWithToken(expired.token()));
+        assertEquals(List.of(expired.token()), store.findByUser(owner).stream().map(Session::token).toList());
+        assertTrue(store.findByUser(expired.userId()).isEmpty());
+    }
+
+    /** The contract checks the session under the new token; this, that the rotated one is left alone too. */
+    @Test
+    void aRotationOntoALiveTokenWritesNothing() throws Exception {
+        String owner = user();
+        Session s = stored(owner);
+        Session other = stored(user());
+        for (Instant until : new Instant[] {null, clock.instant().plusSeconds(30)}) {
+            assertThrows(TokenConflictException.class, () -> store.rotate(s.token(), other.token(), until));
+            assertEquals(s, store.find(s.token(), false).orElseThrow());
+            assertEquals(List.of(s.token()), store.findByUser(owner).stream().map(Session::token).toList());
+            assertEquals(other, store.find(other.token(), false).orElseThrow());
+        }
+    }
+
+    /** The contract races rotations without grace; with grace the losers meet the row made a copy. */
+    @Test
+    void ofConcurrentRotationsWithGraceExactlyOneWins() throws Exception {
+        String owner = user();
+        Session s = stored(owner);
+        ConcurrentLinkedQueue<String> won = new ConcurrentLinkedQueue<>();
+        Concurrently.run(8, i -> store.rotate(s.token(), io.sessionservice.core.Tokens.issue(),
+                clock.instant().plusSeconds(30)).ifPresent(moved -> won.add(moved.token())));
+        assertEquals(1, won.size());
+        assertEquals(List.copyOf(won), store.findByUser(owner).stream().map(Session::token).toList());
+        assertEquals(s.data(), store.find(s.token(), false).orElseThrow().data(), "the copy");
+        assertEquals(2, rowsWhere("user_id", owner), "the session and one copy");
+    }
+
     private JdbcSessionStore openStore(String otherTable) {
         return SessionStores.jdbc(database().settings(otherTable), TouchResolution.DEFAULT, clock);
     }
@@ -204,9 +253,13 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     }
 
     protected int rowsWithToken(String token) throws Exception {
+        return rowsWhere("token", token);
+    }
+
+    private int rowsWhere(String column, String value) throws Exception {
         try (Connection c = database().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table() + " WHERE token = ?")) {
-            ps.setString(1, token);
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table() + " WHERE " + column + " = ?")) {
+            ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
