@@ -285,13 +285,17 @@ public final class JdbcSessionStore implements SessionStore {
         });
     }
 
-    /** Live rows, counted on the expiry index (a range scan); empty while the database does not answer. */
+    /**
+     * Live sessions, grace copies left out, counted on the expiry index, which holds {@code rotated} too
+     * (a range scan of the index alone); empty while the database does not answer.
+     */
     @Override
     public OptionalLong liveCount() {
         long now = clock.millis();
         try {
             return OptionalLong.of(call("count", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE expires_at > ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE expires_at > ?"
+                        + SessionRows.WRITABLE)) {
                     ps.setLong(1, now);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

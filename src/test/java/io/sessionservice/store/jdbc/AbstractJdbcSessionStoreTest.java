@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -30,9 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The store contract (and the bounds contract it includes) on one database, plus what is particular
  * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently (and a
- * table of the layout before issue 13 gains its columns), the rows
+ * table of the layout before issue 13 gains its columns and the expiry index with rotated), the rows
  * hold the exact JSON text and the owner's hash, a rotation's grace copy is the old row marked rotated,
- * out of the user index, a rotation may take the token of an expired row, and of
+ * out of the user index and the live count, a rotation may take the token of an expired row, and of
  * racing rotations with grace one wins; with tokens.atRest hashed, the table (read with plain JDBC)
  * holds no token in the clear.
  */
@@ -121,7 +122,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     }
 
     @Test
-    void aTableFromBeforeTheLifetimeCapGainsItsColumnsAndItsSessionsRotate() throws Exception {
+    void aTableFromBeforeTheLifetimeCapGainsItsColumnsAndIndexAndItsSessionsRotate() throws Exception {
         String older = JdbcTestDatabase.newTable("sessions_v1");
         String createTable = Schema.statements(database().dialect(), older).get(0);
         String before = createTable.lines().filter(l -> !l.contains("lifetime_end") && !l.contains("rotated"))
@@ -132,11 +133,18 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         long now = clock.millis();
         try (Connection c = database().connect(); Statement st = c.createStatement()) {
             st.execute(before);
+            st.execute("CREATE INDEX " + older + "_by_expiry ON " + older + " (expires_at)");
+            assertTrue(Schema.indexNames(c, older).contains(older + "_by_expiry"));
             st.execute("INSERT INTO " + older + " (token, user_hash, user_id, data, data_bytes, created_at, ttl_sec, sliding,"
                     + " expires_at) VALUES ('" + token + "', '" + SessionRows.userHash(owner) + "', '" + owner + "', '{}', 2, "
                     + now + ", 60, TRUE, " + (now + 60_000) + ")");
         }
         try (JdbcSessionStore upgraded = openStore(older)) {
+            try (Connection c = database().connect()) {
+                Set<String> indexes = Schema.indexNames(c, older);
+                assertTrue(indexes.contains(older + "_expiry_rotated") && !indexes.contains(older + "_by_expiry"),
+                        "the expiry index with rotated replaces the older one: " + indexes);
+            }
             Session found = upgraded.find(token, false).orElseThrow();
             assertEquals(null, found.lifetimeEnd(), "a session of the older layout is uncapped");
             String next = io.sessionservice.core.Tokens.issue();
@@ -173,6 +181,16 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
                 assertFalse(rs.next());
             }
         }
+    }
+
+    @Test
+    void theLiveCountLeavesGraceCopiesOut() throws Exception {
+        long before = store.liveCount().orElseThrow(); // this class's table: other tests' sessions too
+        Session s = stored(user());
+        assertEquals(before + 1, store.liveCount().orElseThrow());
+        store.rotate(s.token(), io.sessionservice.core.Tokens.issue(), clock.instant().plusSeconds(30)).orElseThrow();
+        assertTrue(store.find(s.token(), false).isPresent(), "the grace copy is live");
+        assertEquals(before + 1, store.liveCount().orElseThrow(), "one session, counted once");
     }
 
     @Test
