@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -35,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * preserves, so the mutation is applied here under the row lock and concurrent patches of different
  * fields lose nothing. A touch writes only when its {@link TouchResolution} says so: on PostgreSQL in
  * one statement ({@link SqlDialect#findAndTouchSql}), elsewhere a read and, when due, an UPDATE
- * conditional on the row still being live and behind the new expiry. A rotation is one such
- * transaction too ({@link #rotate}); its grace copy is the old row marked {@code rotated}, which reads
- * see and writes skip. The README counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
+ * conditional on the row still being live and behind the new expiry. A rotation is one statement on
+ * PostgreSQL, elsewhere one such transaction ({@link #rotate}); its grace copy is the old row marked
+ * {@code rotated}, which reads see and writes skip. The README counts the statements of each operation per dialect. Failures become {@link StoreUnavailableException}.
  */
 public final class JdbcSessionStore implements SessionStore {
 
@@ -52,6 +51,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final String insertSql;
     private final String selectLive;
     private final String findAndTouchSql;
+    private final RotationStatements rotation;
     /** Until the table exists (the database was down at start-up), each operation tries to create it first. */
     private volatile boolean schemaReady;
 
@@ -71,6 +71,7 @@ public final class JdbcSessionStore implements SessionStore {
         this.clock = clock;
         this.insertSql = dialect.insertSql(table);
         this.findAndTouchSql = dialect.findAndTouchSql(table);
+        this.rotation = new RotationStatements(dialect, table);
         this.selectLive = "SELECT " + SessionRows.SELECTED + " FROM " + table + " WHERE token = ? AND expires_at > ?";
         try {
             ensureSchema();
@@ -105,7 +106,7 @@ public final class JdbcSessionStore implements SessionStore {
         return call("insert", c -> {
             boolean inserted = insertRow(c, session, now);
             if (inserted && session.userId() != null && maxSessionsPerUser < Integer.MAX_VALUE) {
-                endOldestPast(c, session.userId(), maxSessionsPerUser, now);
+                PerUserCap.endOldestPast(c, table, session.userId(), maxSessionsPerUser, now);
             }
             return inserted;
         });
@@ -124,42 +125,6 @@ public final class JdbcSessionStore implements SessionStore {
                 throw e;
             }
             return false; // a concurrent insert of the same token won
-        }
-    }
-
-    /**
-     * Ends the user's live sessions past the {@code cap} newest: one read on the user index (skipping
-     * the cap) and, when there are any, one delete of exactly those still the user's. Concurrent inserts
-     * each run this after their own insert, so the last to read sees every session inserted before it.
-     */
-    private void endOldestPast(Connection c, String userId, int cap, long now) throws SQLException {
-        List<String> oldest = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT token FROM " + table
-                + " WHERE user_hash = ? AND user_id = ? AND expires_at > ? ORDER BY created_at DESC, token DESC"
-                + " LIMIT ? OFFSET ?")) {
-            ps.setString(1, SessionRows.userHash(userId));
-            ps.setString(2, SessionRows.userColumn(userId));
-            ps.setLong(3, now);
-            ps.setInt(4, Integer.MAX_VALUE);
-            ps.setInt(5, cap);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    oldest.add(rs.getString(1));
-                }
-            }
-        }
-        if (oldest.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
-                + " WHERE user_hash = ? AND user_id = ? AND token IN ("
-                + String.join(", ", Collections.nCopies(oldest.size(), "?")) + ")")) {
-            ps.setString(1, SessionRows.userHash(userId));
-            ps.setString(2, SessionRows.userColumn(userId));
-            for (int i = 0; i < oldest.size(); i++) {
-                ps.setString(3 + i, oldest.get(i));
-            }
-            ps.executeUpdate();
         }
     }
 
@@ -246,29 +211,24 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * One transaction: the live session's row is read under its lock (so of concurrent rotations one
-     * reads it and the others, waiting on the lock, then find it gone or a copy), inserted under the new
-     * token by the insert that may only replace an expired row, then deleted or turned into the grace's
-     * read-only copy. The user index is the row's own user_hash column, so it follows the new row.
+     * On PostgreSQL one statement ({@link SqlDialect#rotateSql}); elsewhere one transaction: the live
+     * session's row is read under its lock (so of concurrent rotations one reads it and the others, waiting
+     * on the lock, then find it gone or a copy), inserted under the new token by the insert that may only
+     * replace an expired row, then deleted or turned into the grace's read-only copy. The user index is
+     * the row's own user_hash column, so it follows the new row.
      */
     @Override
     public Optional<Session> rotate(String token, String newToken, Instant oldUntil) {
+        if (rotation.isOneStatement()) {
+            long now = clock.millis();
+            return call("rotate", c -> rotation.inOneStatement(c, token, newToken, oldUntil, now));
+        }
         return onLockedRow("rotate", token, (c, current, now) -> {
             Session moved = current.withToken(newToken);
             if (!insertRow(c, moved, now)) {
                 throw new TokenConflictException(); // rolls back: the old session stays as it was
             }
-            boolean grace = oldUntil != null && oldUntil.toEpochMilli() > now;
-            try (PreparedStatement ps = c.prepareStatement(grace
-                    ? "UPDATE " + table + " SET rotated = TRUE, sliding = FALSE, user_hash = NULL, expires_at = ? WHERE token = ?"
-                    : "DELETE FROM " + table + " WHERE token = ?")) {
-                int i = 1;
-                if (grace) {
-                    ps.setLong(i++, Math.min(oldUntil.toEpochMilli(), moved.expiresAt().toEpochMilli()));
-                }
-                ps.setString(i, token);
-                ps.executeUpdate();
-            }
+            rotation.endOldRow(c, token, oldUntil, now);
             return moved;
         });
     }
@@ -325,13 +285,17 @@ public final class JdbcSessionStore implements SessionStore {
         });
     }
 
-    /** Live rows, counted on the expiry index (a range scan); empty while the database does not answer. */
+    /**
+     * Live sessions, grace copies left out, counted on the expiry index, which holds {@code rotated} too
+     * (a range scan of the index alone); empty while the database does not answer.
+     */
     @Override
     public OptionalLong liveCount() {
         long now = clock.millis();
         try {
             return OptionalLong.of(call("count", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE expires_at > ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE expires_at > ?"
+                        + SessionRows.WRITABLE)) {
                     ps.setLong(1, now);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

@@ -6,8 +6,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 
-/** PostgreSQL 12+: INSERT … ON CONFLICT, a DELETE of a LIMITed sub-select, advisory locks. */
+/**
+ * PostgreSQL 12+: INSERT … ON CONFLICT, touch and rotation in one statement each (data-modifying CTEs),
+ * a DELETE of a LIMITed sub-select, advisory locks.
+ */
 final class PostgresDialect implements SqlDialect {
+
+    /** The insert's guard: a row under the same token is overwritten only when it has expired (parameter: now). */
+    private static final String REPLACING_ONLY_EXPIRED = " ON CONFLICT (token) DO UPDATE SET "
+            + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";
 
     @Override
     public String name() {
@@ -21,8 +28,29 @@ final class PostgresDialect implements SqlDialect {
 
     @Override
     public String insertSql(String table) {
-        return "INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") VALUES (" + SessionRows.PLACEHOLDERS
-                + ") ON CONFLICT (token) DO UPDATE SET " + SessionRows.assignments(c -> "EXCLUDED." + c) + " WHERE s.expires_at <= ?";
+        return "INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") VALUES (" + SessionRows.PLACEHOLDERS + ")"
+                + REPLACING_ONLY_EXPIRED;
+    }
+
+    /**
+     * The rotation's three steps as data-modifying CTEs of one statement, run in auto-commit: {@code old}
+     * locks the live, writable row ({@code FOR UPDATE}: a rotation that waited for a concurrent one re-checks
+     * the row's new version, finds it deleted or {@code rotated} and selects nothing); {@code moved} is the
+     * insert's own guarded INSERT under the new token (an expired row there is overwritten, a live one kept);
+     * {@code ended} deletes the old row or makes it the grace copy, only when {@code moved} wrote. Not
+     * {@code UPDATE … RETURNING} first: RETURNING gives the values after the update (PostgreSQL before 18),
+     * and the copy's update clears user_hash and sliding, which the new row must keep.
+     */
+    @Override
+    public String rotateSql(String table, boolean grace) {
+        String fromOld = String.join(", ", SessionRows.COLUMN_LIST.stream()
+                .map(c -> c.equals("token") ? "?" : c.equals("rotated") ? "FALSE" : c).toList());
+        return "WITH old AS MATERIALIZED (SELECT " + SessionRows.COLUMNS + " FROM " + table
+                + " WHERE token = ? AND expires_at > ?" + SessionRows.WRITABLE + " FOR UPDATE),"
+                + " moved AS (INSERT INTO " + table + " AS s (" + SessionRows.COLUMNS + ") SELECT " + fromOld + " FROM old"
+                + REPLACING_ONLY_EXPIRED + " RETURNING " + SessionRows.SELECTED + "),"
+                + " ended AS (" + SessionRows.endRotatedRowSql(table, grace) + " AND EXISTS (SELECT 1 FROM moved))"
+                + " SELECT moved.* FROM old LEFT JOIN moved ON TRUE";
     }
 
     /**

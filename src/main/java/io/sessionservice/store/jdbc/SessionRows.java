@@ -38,6 +38,18 @@ final class SessionRows {
     private SessionRows() {
     }
 
+    /**
+     * What a rotation does to the old row once the new one is written: with grace, makes it the read-only
+     * copy, never sliding, out of the user index, ending at min(its expiry, the grace's end); else deletes
+     * it. Parameters: the grace's end (epoch ms) when {@code grace}, then the old token.
+     */
+    static String endRotatedRowSql(String table, boolean grace) {
+        return grace
+                ? "UPDATE " + table + " SET rotated = TRUE, sliding = FALSE, user_hash = NULL, expires_at = LEAST(expires_at, ?)"
+                        + " WHERE token = ?"
+                : "DELETE FROM " + table + " WHERE token = ?";
+    }
+
     /** {@code column = <value of column>} for each of {@link #REPLACED}, comma-separated. */
     static String assignments(java.util.function.UnaryOperator<String> value) {
         return String.join(", ", REPLACED.stream().map(c -> c + " = " + value.apply(c)).toList());

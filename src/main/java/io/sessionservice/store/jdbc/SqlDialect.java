@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What differs between the databases the JDBC store runs on: the one-statement insert that may only
- * replace an expired row, the bounded delete of the sweeper, the sweeper's lock across instances, and
- * how a connection's waits are bounded. Everything else is plain SQL shared by all three.
+ * replace an expired row, touch and rotation in one statement where the database allows, the bounded
+ * delete of the sweeper, the sweeper's lock across instances, and how a connection's waits are bounded. Everything else is plain SQL shared by all three.
  */
 public interface SqlDialect {
 
@@ -53,6 +53,17 @@ public interface SqlDialect {
      * {@link SessionRows#SELECTED} columns of the live session, slid when the resolution says so.
      */
     default String findAndTouchSql(String table) {
+        return null;
+    }
+
+    /**
+     * A rotation in one statement, where the dialect can lock, insert and end the old row in one
+     * (PostgreSQL: data-modifying CTEs), else null (the store runs them in a transaction). Parameters: token,
+     * now, newToken, now, then those of {@link SessionRows#endRotatedRowSql}. Returns no row when the token
+     * names no live, writable session; one row of nulls when the new token names a live session (nothing
+     * written); else the {@link SessionRows#SELECTED} columns of the session under the new token.
+     */
+    default String rotateSql(String table, boolean grace) {
         return null;
     }
 

@@ -6,18 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessionservice.core.Session;
+import io.sessionservice.core.TokenConflictException;
 import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
 import io.sessionservice.store.TokensAtRestContract;
+import io.sessionservice.testing.Concurrently;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +31,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The store contract (and the bounds contract it includes) on one database, plus what is particular
  * to the JDBC store: expired rows stay invisible until swept, the table is created idempotently (and a
- * table of the layout before issue 13 gains its columns), the rows hold the exact JSON text and the
- * owner's hash, and a rotation's grace copy is the old row marked rotated, out of the user index; with
- * tokens.atRest hashed, the table (read with plain JDBC) holds no token in the clear.
+ * table of the layout before issue 13 gains its columns and the expiry index with rotated), the rows
+ * hold the exact JSON text and the owner's hash, a rotation's grace copy is the old row marked rotated,
+ * out of the user index and the live count, a rotation may take the token of an expired row, and of
+ * racing rotations with grace one wins; with tokens.atRest hashed, the table (read with plain JDBC)
+ * holds no token in the clear.
  */
 abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract implements TokensAtRestContract {
 
@@ -115,7 +122,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     }
 
     @Test
-    void aTableFromBeforeTheLifetimeCapGainsItsColumnsAndItsSessionsRotate() throws Exception {
+    void aTableFromBeforeTheLifetimeCapGainsItsColumnsAndIndexAndItsSessionsRotate() throws Exception {
         String older = JdbcTestDatabase.newTable("sessions_v1");
         String createTable = Schema.statements(database().dialect(), older).get(0);
         String before = createTable.lines().filter(l -> !l.contains("lifetime_end") && !l.contains("rotated"))
@@ -126,11 +133,18 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         long now = clock.millis();
         try (Connection c = database().connect(); Statement st = c.createStatement()) {
             st.execute(before);
+            st.execute("CREATE INDEX " + older + "_by_expiry ON " + older + " (expires_at)");
+            assertTrue(Schema.indexNames(c, older).contains(older + "_by_expiry"));
             st.execute("INSERT INTO " + older + " (token, user_hash, user_id, data, data_bytes, created_at, ttl_sec, sliding,"
                     + " expires_at) VALUES ('" + token + "', '" + SessionRows.userHash(owner) + "', '" + owner + "', '{}', 2, "
                     + now + ", 60, TRUE, " + (now + 60_000) + ")");
         }
         try (JdbcSessionStore upgraded = openStore(older)) {
+            try (Connection c = database().connect()) {
+                Set<String> indexes = Schema.indexNames(c, older);
+                assertTrue(indexes.contains(older + "_expiry_rotated") && !indexes.contains(older + "_by_expiry"),
+                        "the expiry index with rotated replaces the older one: " + indexes);
+            }
             Session found = upgraded.find(token, false).orElseThrow();
             assertEquals(null, found.lifetimeEnd(), "a session of the older layout is uncapped");
             String next = io.sessionservice.core.Tokens.issue();
@@ -169,6 +183,59 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         }
     }
 
+    @Test
+    void theLiveCountLeavesGraceCopiesOut() throws Exception {
+        long before = store.liveCount().orElseThrow(); // this class's table: other tests' sessions too
+        Session s = stored(user());
+        assertEquals(before + 1, store.liveCount().orElseThrow());
+        store.rotate(s.token(), io.sessionservice.core.Tokens.issue(), clock.instant().plusSeconds(30)).orElseThrow();
+        assertTrue(store.find(s.token(), false).isPresent(), "the grace copy is live");
+        assertEquals(before + 1, store.liveCount().orElseThrow(), "one session, counted once");
+    }
+
+    @Test
+    void aRotationOntoTheTokenOfAnExpiredRowReplacesThatRow() throws Exception {
+        Session expired = session(user(), 10, false);
+        assertTrue(store.insert(expired));
+        advance(Duration.ofSeconds(10));
+        String owner = user();
+        Session s = stored(owner);
+        Session moved = store.rotate(s.token(), expired.token(), null).orElseThrow();
+        assertEquals(s.data(), store.find(expired.token(), false).orElseThrow().data());
+        assertEquals(s.expiresAt(), moved.expiresAt());
+        assertEquals(1, rowsWithToken(expired.token()));
+        assertEquals(List.of(expired.token()), store.findByUser(owner).stream().map(Session::token).toList());
+        assertTrue(store.findByUser(expired.userId()).isEmpty());
+    }
+
+    /** The contract checks the session under the new token; this, that the rotated one is left alone too. */
+    @Test
+    void aRotationOntoALiveTokenWritesNothing() throws Exception {
+        String owner = user();
+        Session s = stored(owner);
+        Session other = stored(user());
+        for (Instant until : new Instant[] {null, clock.instant().plusSeconds(30)}) {
+            assertThrows(TokenConflictException.class, () -> store.rotate(s.token(), other.token(), until));
+            assertEquals(s, store.find(s.token(), false).orElseThrow());
+            assertEquals(List.of(s.token()), store.findByUser(owner).stream().map(Session::token).toList());
+            assertEquals(other, store.find(other.token(), false).orElseThrow());
+        }
+    }
+
+    /** The contract races rotations without grace; with grace the losers meet the row made a copy. */
+    @Test
+    void ofConcurrentRotationsWithGraceExactlyOneWins() throws Exception {
+        String owner = user();
+        Session s = stored(owner);
+        ConcurrentLinkedQueue<String> won = new ConcurrentLinkedQueue<>();
+        Concurrently.run(8, i -> store.rotate(s.token(), io.sessionservice.core.Tokens.issue(),
+                clock.instant().plusSeconds(30)).ifPresent(moved -> won.add(moved.token())));
+        assertEquals(1, won.size());
+        assertEquals(List.copyOf(won), store.findByUser(owner).stream().map(Session::token).toList());
+        assertEquals(s.data(), store.find(s.token(), false).orElseThrow().data(), "the copy");
+        assertEquals(2, rowsWhere("user_id", owner), "the session and one copy");
+    }
+
     private JdbcSessionStore openStore(String otherTable) {
         return SessionStores.jdbc(database().settings(otherTable), TouchResolution.DEFAULT, clock);
     }
@@ -204,9 +271,13 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     }
 
     protected int rowsWithToken(String token) throws Exception {
+        return rowsWhere("token", token);
+    }
+
+    private int rowsWhere(String column, String value) throws Exception {
         try (Connection c = database().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table() + " WHERE token = ?")) {
-            ps.setString(1, token);
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table() + " WHERE " + column + " = ?")) {
+            ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

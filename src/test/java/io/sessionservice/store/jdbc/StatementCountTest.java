@@ -73,9 +73,10 @@ class StatementCountTest {
             expected.put("update (replace, touch)", List.of("BEGIN", "SELECT", "UPDATE", "COMMIT"));
             expected.put("update (no such session)", List.of("BEGIN", "SELECT", "COMMIT"));
             expected.put("delete", List.of("DELETE"));
-            expected.put("rotate", List.of("BEGIN", "SELECT", insert, "DELETE", "COMMIT"));
-            expected.put("rotate (with grace)", List.of("BEGIN", "SELECT", insert, "UPDATE", "COMMIT"));
-            expected.put("rotate (no such session)", List.of("BEGIN", "SELECT", "COMMIT"));
+            // PostgreSQL: lock, insert and end in data-modifying CTEs of one statement
+            expected.put("rotate", postgres ? List.of("WITH") : List.of("BEGIN", "SELECT", insert, "DELETE", "COMMIT"));
+            expected.put("rotate (with grace)", postgres ? List.of("WITH") : List.of("BEGIN", "SELECT", insert, "UPDATE", "COMMIT"));
+            expected.put("rotate (no such session)", postgres ? List.of("WITH") : List.of("BEGIN", "SELECT", "COMMIT"));
             expected.put("findByUser (3 live)", List.of("SELECT"));
             expected.put("latest session of user", List.of("SELECT"));
             expected.put("deleteByUser (3 live)", List.of("DELETE"));
@@ -84,8 +85,10 @@ class StatementCountTest {
             store.close();
             List<String> reopening = count(() -> new JdbcSessionStore(counted, database.dialect(), table,
                     TouchResolution.ofSeconds(60), clock).close());
-            assertTrue(reopening.stream().noneMatch("ALTER"::equals),
-                    "a table of the current layout takes no ALTER (an exclusive lock) at start: " + reopening);
+            // The table's CREATE … IF NOT EXISTS (no lock when the table exists) and the probes of the two
+            // added columns: no ALTER (an exclusive lock), no CREATE INDEX (PostgreSQL: a SHARE lock), no DROP.
+            assertEquals(List.of("CREATE", "SELECT", "SELECT"), reopening,
+                    "a table of the current layout takes no lock at start");
         } finally {
             database.drop(table);
         }
