@@ -162,6 +162,11 @@ public interface SessionLifecycleContract {
         assertThrows(TokenConflictException.class, () -> store().rotate(s.token(), other.token(), null));
         assertEquals(other.data(), store().find(other.token(), false).orElseThrow().data());
         assertEquals(other.userId(), store().find(other.token(), false).orElseThrow().userId());
+        Session kept = store().find(s.token(), false).orElseThrow(() -> new AssertionError("the refused rotation ended the session"));
+        assertSameSessionUnder(s, s.token(), kept);
+        assertTrue(kept.sliding(), "still the live session, not a grace copy");
+        assertTrue(store().update(s.token(), new Mutation.Patch(parse("{\"x\":1}"), Set.of()), false).isPresent(),
+                "still writable under its token");
     }
 
     @Test
