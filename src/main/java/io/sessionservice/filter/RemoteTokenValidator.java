@@ -25,7 +25,9 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.HttpRequester;
 import org.apache.hc.core5.http.impl.bootstrap.RequesterBootstrap;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
@@ -59,6 +61,9 @@ final class RemoteTokenValidator implements TokenValidator {
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** Bigger answers are trouble, not sessions: the service bounds a session's data far below this. */
     static final int MAX_ANSWER_BYTES = 256 * 1024;
+    /** Longest line of an answer's head (status, header, chunk size), and most header lines: HttpCore's default is no limit. */
+    static final int MAX_HEAD_LINE = 8192;
+    static final int MAX_HEADERS = 100;
     /** The default bound on a whole validation, in timeouts: a lease wait and a connect may each take one. */
     static final int DEFAULT_DEADLINE_TIMEOUTS = 2;
     /** Sent as User-Agent, so the service's logs tell the filter's requests apart. */
@@ -92,6 +97,8 @@ final class RemoteTokenValidator implements TokenValidator {
         this.requester = RequesterBootstrap.bootstrap()
                 // Bounds connecting and each wait for bytes of the answer; the lease wait is bounded in execute.
                 .setSocketConfig(SocketConfig.custom().setSoTimeout(this.timeout).setTcpNoDelay(true).build())
+                // An endless head would be buffered whole, as fast as it comes, until the deadline: bound it too.
+                .setHttp1Config(Http1Config.custom().setMaxLineLength(MAX_HEAD_LINE).setMaxHeaderCount(MAX_HEADERS).build())
                 .setMaxTotal(maxConnections)
                 .setDefaultMaxPerRoute(maxConnections)
                 // Host (HTTP/1.1 needs it) and User-Agent: nothing else is added to the request.
@@ -143,13 +150,14 @@ final class RemoteTokenValidator implements TokenValidator {
      * closed by the service (it closes idle ones, and all of them when it restarts): then the other idle
      * connections are closed too, as likely dead, and the retry gets a fresh one. Never retried: a timeout
      * (the filter's timeout still bounds each wait), a refused or unroutable connection, TLS trouble, an answer's body (the same
-     * exceptions HttpClient's default retry strategy gave up on), nor a connection the deadline cut.
+     * exceptions HttpClient's default retry strategy gave up on), a head over the bounds, nor a connection the deadline cut.
      */
     private ClassicHttpResponse exchange(String token, boolean touch, ValidationDeadline.Alarm alarm)
             throws IOException, HttpException {
         try {
             return requester.execute(service, request(token, touch), timeout, HttpCoreContext.create());
-        } catch (InterruptedIOException | ConnectException | NoRouteToHostException | UnknownHostException | SSLException e) {
+        } catch (InterruptedIOException | ConnectException | NoRouteToHostException | UnknownHostException | SSLException
+                 | MessageConstraintException e) {
             throw e;
         } catch (IOException e) {
             if (alarm.rang()) {
