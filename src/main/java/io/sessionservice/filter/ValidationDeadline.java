@@ -54,8 +54,8 @@ final class ValidationDeadline implements AutoCloseable {
     /** Starts the calling thread's validation: close the alarm when it ends, however it ends. */
     Alarm start() {
         Alarm alarm = new Alarm();
+        alarm.ringing = scheduler.schedule(alarm::ring, boundMillis, TimeUnit.MILLISECONDS); // refused after close
         current.set(alarm);
-        alarm.ringing = scheduler.schedule(alarm::ring, boundMillis, TimeUnit.MILLISECONDS);
         return alarm;
     }
 
