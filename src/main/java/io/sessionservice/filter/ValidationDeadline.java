@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,8 @@ final class ValidationDeadline implements AutoCloseable {
 
     private final long boundMillis;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** The scheduler's thread(s): close() waits for them to end, not only for the scheduler to say it terminated. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Alarm> current = new ThreadLocal<>();
 
     ValidationDeadline(Duration bound) {
@@ -41,6 +45,7 @@ final class ValidationDeadline implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, task -> {
             Thread t = new Thread(task, THREAD_NAME);
             t.setDaemon(true);
+            threads.add(t);
             return t;
         });
         // Nearly every alarm is cancelled: drop them at once rather than keep one per validation for `bound`.
@@ -59,12 +64,17 @@ final class ValidationDeadline implements AutoCloseable {
         return alarm;
     }
 
-    /** Stops the scheduler thread (an undeploy must not leave it running) and waits briefly for it to end. */
+    /**
+     * Stops the scheduler thread and waits (briefly) until it is dead: an undeploy must not leave it running, and
+     * the scheduler reports itself terminated a moment before its thread ends, when Tomcat's leak check may look.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
         try {
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            for (Thread t : threads) {
+                t.join(1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
