@@ -19,12 +19,15 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.HttpRequester;
 import org.apache.hc.core5.http.impl.bootstrap.RequesterBootstrap;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
@@ -49,8 +52,8 @@ import org.apache.hc.core5.util.Timeout;
  * HttpClient 5's classic client, whose exec chain (route planning, the protocol, retry and connect stages,
  * a connection endpoint per lease, request configs and a client context per call) cost about as much CPU
  * as the service's own answer: this filter talks to one fixed host with no cookies, no auth, no redirects,
- * no proxy, so none of that is needed. No background threads: nothing to leak on undeploy, and
- * {@link #close()} closes the pooled connections.
+ * no proxy, so none of that is needed. One background thread, the {@link ValidationDeadline}'s, which bounds a
+ * whole validation (the timeout bounds each wait only); {@link #close()} stops it and closes the pooled connections.
  */
 final class RemoteTokenValidator implements TokenValidator {
 
@@ -58,6 +61,11 @@ final class RemoteTokenValidator implements TokenValidator {
     static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** Bigger answers are trouble, not sessions: the service bounds a session's data far below this. */
     static final int MAX_ANSWER_BYTES = 256 * 1024;
+    /** Longest line of an answer's head (status, header, chunk size), and most header lines: HttpCore's default is no limit. */
+    static final int MAX_HEAD_LINE = 8192;
+    static final int MAX_HEADERS = 100;
+    /** The default bound on a whole validation, in timeouts: a lease wait and a connect may each take one. */
+    static final int DEFAULT_DEADLINE_TIMEOUTS = 2;
     /** Sent as User-Agent, so the service's logs tell the filter's requests apart. */
     static final String USER_AGENT = "SessionAuthFilter";
 
@@ -66,6 +74,7 @@ final class RemoteTokenValidator implements TokenValidator {
     private final String validatePath;
     private final String touchPath;
     private final Timeout timeout;
+    private final ValidationDeadline deadline;
     private final HttpRequester requester;
 
     RemoteTokenValidator(String serviceUrl, Duration timeout) {
@@ -73,15 +82,23 @@ final class RemoteTokenValidator implements TokenValidator {
     }
 
     RemoteTokenValidator(String serviceUrl, Duration timeout, int maxConnections) {
+        this(serviceUrl, timeout, timeout.multipliedBy(DEFAULT_DEADLINE_TIMEOUTS), maxConnections);
+    }
+
+    /** {@code deadline}: the longest a validation takes, whatever the service does; see {@link ValidationDeadline}. */
+    RemoteTokenValidator(String serviceUrl, Duration timeout, Duration deadline, int maxConnections) {
         String base = serviceUrl.endsWith("/") ? serviceUrl : serviceUrl + "/";
         this.serviceUri = URI.create(base);
         this.service = HttpHost.create(serviceUri);
         this.touchPath = serviceUri.getRawPath();
         this.validatePath = touchPath + "validate";
         this.timeout = Timeout.of(timeout);
+        this.deadline = new ValidationDeadline(deadline);
         this.requester = RequesterBootstrap.bootstrap()
                 // Bounds connecting and each wait for bytes of the answer; the lease wait is bounded in execute.
                 .setSocketConfig(SocketConfig.custom().setSoTimeout(this.timeout).setTcpNoDelay(true).build())
+                // An endless head would be buffered whole, as fast as it comes, until the deadline: bound it too.
+                .setHttp1Config(Http1Config.custom().setMaxLineLength(MAX_HEAD_LINE).setMaxHeaderCount(MAX_HEADERS).build())
                 .setMaxTotal(maxConnections)
                 .setDefaultMaxPerRoute(maxConnections)
                 // Host (HTTP/1.1 needs it) and User-Agent: nothing else is added to the request.
@@ -91,13 +108,17 @@ final class RemoteTokenValidator implements TokenValidator {
                         .build())
                 // An https serviceUrl: the certificate must name the host, as HttpClient (and a browser) checks.
                 .setSslSetupHandler(parameters -> parameters.setEndpointIdentificationAlgorithm("HTTPS"))
+                // Tell the deadline which socket a validation is on (the requester's own default TLS factory, watched).
+                .setSslSocketFactory(this.deadline.watching((SSLSocketFactory) SSLSocketFactory.getDefault()))
+                .setStreamListener(this.deadline.streamListener())
                 .create();
     }
 
-    /** Closes the pooled connections; the requester starts no threads, so there is nothing else to stop. */
+    /** Closes the pooled connections and stops the deadline's thread (the requester starts none). */
     @Override
     public void close() {
         requester.close(CloseMode.IMMEDIATE);
+        deadline.close();
     }
 
     @Override
@@ -105,8 +126,16 @@ final class RemoteTokenValidator implements TokenValidator {
         if (!Tokens.isWellFormed(token)) {
             return Optional.empty(); // also keeps header-breaking characters out of the outgoing request
         }
-        try (ClassicHttpResponse response = exchange(token, touch)) {
-            return answer(response, touch);
+        try (ValidationDeadline.Alarm alarm = deadline.start()) {
+            try (ClassicHttpResponse response = exchange(token, touch, alarm)) {
+                return answer(response, touch);
+            } catch (IOException | HttpException | RuntimeException e) {
+                if (alarm.rang()) { // whatever the cut socket threw, the trouble is the deadline
+                    throw new StoreUnavailableException("Session Service at " + serviceUri + " did not answer within "
+                            + deadline.boundMillis() + " ms (the filter's deadline)", e);
+                }
+                throw e;
+            }
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (IOException | HttpException | RuntimeException e) {
@@ -121,14 +150,19 @@ final class RemoteTokenValidator implements TokenValidator {
      * closed by the service (it closes idle ones, and all of them when it restarts): then the other idle
      * connections are closed too, as likely dead, and the retry gets a fresh one. Never retried: a timeout
      * (the filter's timeout still bounds each wait), a refused or unroutable connection, TLS trouble, an answer's body (the same
-     * exceptions HttpClient's default retry strategy gave up on).
+     * exceptions HttpClient's default retry strategy gave up on), a head over the bounds, nor a connection the deadline cut.
      */
-    private ClassicHttpResponse exchange(String token, boolean touch) throws IOException, HttpException {
+    private ClassicHttpResponse exchange(String token, boolean touch, ValidationDeadline.Alarm alarm)
+            throws IOException, HttpException {
         try {
             return requester.execute(service, request(token, touch), timeout, HttpCoreContext.create());
-        } catch (InterruptedIOException | ConnectException | NoRouteToHostException | UnknownHostException | SSLException e) {
+        } catch (InterruptedIOException | ConnectException | NoRouteToHostException | UnknownHostException | SSLException
+                 | MessageConstraintException e) {
             throw e;
         } catch (IOException e) {
+            if (alarm.rang()) {
+                throw e;
+            }
             requester.closeIdle(TimeValue.ZERO_MILLISECONDS);
             return requester.execute(service, request(token, touch), timeout, HttpCoreContext.create());
         }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Admits only requests that carry a live session token; for another webapp in the same container.
  * Init-parameters (SPEC §8): {@code mode} ({@code store} | {@code remote}), {@code serviceUrl},
  * {@code config}, {@code headerName}, {@code cookieName}, {@code excludePaths}, {@code touch}, and for mode remote
- * {@code timeoutMs}, {@code maxConnections}, {@code cacheMillis}, {@code cacheSize}: read when the
+ * {@code timeoutMs}, {@code deadlineMs}, {@code maxConnections}, {@code cacheMillis}, {@code cacheSize}: read when the
  * container made the filter (web.xml, no-arg constructor). Code can instead build it configured,
  * {@code context.addFilter(name, new SessionAuthFilter(validator, resolver, excludePaths, touch))}, the validator
  * wrapped in a {@link CachingTokenValidator} for what {@code cacheMillis} does.
@@ -195,8 +195,12 @@ public class SessionAuthFilter extends HttpFilter {
                     + "(e.g. http://localhost:8080/sessions)");
         }
         long timeoutMs = positive(config, "timeoutMs", ServiceConfig.DEFAULT_TIMEOUT_MS);
+        // The whole validation's bound: timeoutMs bounds each wait, a service dripping its answer waits many.
+        long deadlineMs = positive(config, "deadlineMs",
+                Math.min(timeoutMs, Long.MAX_VALUE / 2) * RemoteTokenValidator.DEFAULT_DEADLINE_TIMEOUTS);
         long maxConnections = positive(config, "maxConnections", RemoteTokenValidator.DEFAULT_MAX_CONNECTIONS);
-        return new RemoteTokenValidator(url, Duration.ofMillis(timeoutMs), (int) Math.min(maxConnections, 10_000));
+        return new RemoteTokenValidator(url, Duration.ofMillis(timeoutMs), Duration.ofMillis(deadlineMs),
+                (int) Math.min(maxConnections, 10_000));
     }
 
     /** {@code validator}, or it behind a cache of positive answers when init-parameter cacheMillis is above 0. */

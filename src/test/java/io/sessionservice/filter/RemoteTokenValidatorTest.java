@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Remote mode's client against real HTTP servers on loopback (the JDK's server playing the service, with
@@ -179,6 +181,46 @@ class RemoteTokenValidatorTest {
         StoreUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false)));
         assertTrue(e.getMessage().contains("more than the filter reads"), e::getMessage);
+    }
+
+    /**
+     * A head that never ends, sent as fast as loopback goes: one endless header line, or endless header lines.
+     * HttpCore's default is no limit on either, so the filter would buffer it all until the deadline (or the heap) ran out.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "X: a\r\n"})
+    void anEndlessAnswerHeadIsTroubleAtOnce(String repeated) throws Exception {
+        try (ServerSocket flooding = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            Thread flooder = new Thread(() -> {
+                try (Socket s = flooding.accept()) {
+                    s.getInputStream().read(new byte[4096]); // the request
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nX: ".getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] chunk = repeated.repeat(65536 / repeated.length()).getBytes(StandardCharsets.ISO_8859_1);
+                    while (true) {
+                        out.write(chunk);
+                        sent.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    // the client cut the connection
+                }
+            });
+            flooder.setDaemon(true);
+            flooder.start();
+            Duration deadline = Duration.ofSeconds(20);
+            RemoteTokenValidator v = new RemoteTokenValidator("http://127.0.0.1:" + flooding.getLocalPort() + "/sessions",
+                    Duration.ofSeconds(5), deadline, 4);
+            closing.add(0, v);
+            long start = System.nanoTime();
+            StoreUnavailableException e = assertTimeoutPreemptively(deadline.plusSeconds(10),
+                    () -> assertThrows(StoreUnavailableException.class, () -> v.validate(TOKEN, false)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("endless head (%s): gave up after %d ms, %d KiB sent%n", repeated.strip(), took.toMillis(),
+                    sent.get() / 1024);
+            assertTrue(e.getMessage().contains("(MessageConstraintException)"), e::getMessage);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, () -> "gave up after " + took);
+        }
     }
 
     @Test

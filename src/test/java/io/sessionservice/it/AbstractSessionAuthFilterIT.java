@@ -12,6 +12,7 @@ import io.sessionservice.core.SessionStore;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.StoreOutageContract;
 import io.sessionservice.store.jdbc.JdbcTestDatabase;
+import io.sessionservice.testing.DrippingService;
 import io.sessionservice.testing.FreePorts;
 import io.sessionservice.testing.FreezableTcpProxy;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,6 +88,8 @@ public abstract class AbstractSessionAuthFilterIT {
     private Http service;
     /** Between the "remote-counted" webapp and the service: counts the connections the filter opens. */
     private FreezableTcpProxy proxy;
+    /** Behind the "remote-drip" webapp: answers a byte every 200 ms, within its timeoutMs, never to the end. */
+    private DrippingService drip;
 
     /** A new, not yet started container. */
     protected abstract EmbeddedContainer newContainer();
@@ -128,6 +131,9 @@ public abstract class AbstractSessionAuthFilterIT {
         add("remote-cached", filtered("remote").param("serviceUrl", serviceUrl).param("cacheMillis", "600000")
                 .param("cacheSize", "100"));
         add("remote-bad-cache", filtered("remote").param("serviceUrl", serviceUrl).param("cacheMillis", "-1"));
+        drip = new DrippingService(DrippingService.Drip.BODY, Duration.ofMillis(200), "{}", 0);
+        add("remote-drip", filtered("remote").param("serviceUrl", "http://127.0.0.1:" + drip.port() + SERVICE)
+                .param("timeoutMs", "400").param("deadlineMs", "1000"));
 
         container.start();
         service = new Http(container.baseUri(SERVICE));
@@ -156,6 +162,9 @@ public abstract class AbstractSessionAuthFilterIT {
             }
             if (proxy != null) {
                 proxy.close();
+            }
+            if (drip != null) {
+                drip.close();
             }
         } finally {
             TempFiles.deleteRecursively(dir);
@@ -350,7 +359,7 @@ public abstract class AbstractSessionAuthFilterIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"store-dead", "remote-dead", "remote-no-service"})
+    @ValueSource(strings = {"store-dead", "remote-dead", "remote-no-service", "remote-drip"})
     void storeOrServiceTroubleIs503WithRetryAfter(String name) {
         Reply r = app(name).get("page", "x-session-token", stateToken(newUser()));
         assertEquals(503, r.status(), r::toString);
@@ -358,6 +367,16 @@ public abstract class AbstractSessionAuthFilterIT {
         assertEquals("ServiceUnavailableError", r.json().get("code").asText(), r::toString);
         assertFalse(r.json().get("message").asText().isBlank(), r::toString);
         assertRefused("Header x-session-token is missing", app(name).get("page"));
+    }
+
+    /** Each byte within timeoutMs, the answer never done: deadlineMs (1000) ends it, not the service. */
+    @Test
+    void aServiceDrippingItsAnswerIsCutAtDeadlineMs() {
+        long start = System.nanoTime();
+        Reply r = app("remote-drip").get("page", "x-session-token", stateToken(newUser()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(503, r.status(), r::toString);
+        assertTrue(took.toMillis() >= 1000 && took.toMillis() < 2500, () -> "answered after " + took);
     }
 
     @Test
