@@ -268,6 +268,8 @@ public abstract class AbstractSessionAuthFilterIT {
         String userToken = userToken(user);
         ok(http.get("page", "x-session-token", userToken));
         ok(service.delete("sessions?" + Http.query("user_id", user), "x-key", KEY));
+        // Store mode: the filter's local cache hears of the delete from Redis, within the revocation bound.
+        assertRefusedWithin100Ms(http, userToken);
         assertRefused("Session with token:'" + userToken + "' was not found", http.get("page", "x-session-token", userToken));
     }
 
