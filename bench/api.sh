@@ -77,13 +77,7 @@ tokens_for() { case "$1" in create|verify) echo user;; *) echo state;; esac; }
 # store operation seconds -> "req/s p50-ms p99-ms non-2xx"
 measure() {
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s bench/api.lua "http://127.0.0.1:$PORT/$1/" \
-      -- "$2" "$BASE/$1-$(tokens_for "$2").tokens" "$KEY" |
-    awk 'function ms(l) { if (l ~ /us$/) { sub(/us/, "", l); return l / 1000 }
-                          if (l ~ /ms$/) { sub(/ms/, "", l); return l }
-                          if (l ~ /s$/) { sub(/s/, "", l); return l * 1000 }
-                          if (l ~ /m$/) { sub(/m/, "", l); return l * 60000 } return l }
-         /Requests\/sec/ {rps = $2} /^ +50%/ {p50 = ms($2)} /^ +99%/ {p99 = ms($2)} /Non-2xx/ {bad = $5}
-         END {printf "%s %.3f %.3f %d\n", rps, p50, p99, bad}'
+      -- "$2" "$BASE/$1-$(tokens_for "$2").tokens" "$KEY" | wrk_figures
 }
 
 # JFR of one more run of an operation: the recording, and over Tomcat's request threads the methods most
