@@ -45,7 +45,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCreateTests, UserSessionApiTests,
         InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests, LifecycleApiTests,
-        ValidateFastPathTests {
+        ValidateFastPathTests, QuietLogTests {
 
     protected static final String KEY = "it-key-0123456789abcdef";
     protected static final String ROTATED_KEY = "it-key-rotated-fedcba9876543210";
