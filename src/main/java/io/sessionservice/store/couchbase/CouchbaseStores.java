@@ -50,6 +50,24 @@ public final class CouchbaseStores {
         if (OPEN.decrementAndGet() == 0
                 && Schedulers.class.getClassLoader() == Thread.currentThread().getContextClassLoader()) {
             Schedulers.shutdownNow();
+            awaitEnd(Thread.currentThread().getContextClassLoader());
+        }
+    }
+
+    /** Reactor interrupts its threads but does not wait for them: waits (at most 2 s) so the undeploy sees them gone. */
+    private static void awaitEnd(ClassLoader webapp) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            boolean reactors = thread.getName().startsWith("parallel-") || thread.getName().startsWith("boundedElastic-");
+            long left = deadline - System.nanoTime();
+            if (reactors && thread.getContextClassLoader() == webapp && thread != Thread.currentThread() && left > 0) {
+                try {
+                    thread.join(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
