@@ -6,6 +6,7 @@ import jakarta.ws.rs.ext.ContextResolver;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletProperties;
 
 /** The Jersey application: both API dialects, operations endpoints, one error mapper, metrics. */
 public class SessionServiceApplication extends ResourceConfig {
@@ -25,6 +26,9 @@ public class SessionServiceApplication extends ResourceConfig {
         // Keep our JSON error bodies: without this Jersey uses sendError and the container's HTML page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        // No form parameters (nothing here reads them): else Jersey takes the query of a form-typed request
+        // without a body for a form that was consumed, and logs a warning for each such request.
+        property(ServletProperties.QUERY_PARAMS_AS_FORM_PARAMS_DISABLED, true);
     }
 
     /** Hands Jersey's Jackson provider the service's one ObjectMapper (exact numbers). */

@@ -62,6 +62,9 @@ abstract class AbstractFuzzIT {
     /** Short, so sessions the fuzz leaves in a shared Redis expire within minutes. */
     static final long MAX_TTL = 900;
     static final int MAX_BODY = 65_536;
+    /** The containers' default limit on a request's line and headers. */
+    static final int CONTAINER_HEAD_LIMIT = 8192;
+    static final int HEAD_SLACK = 512;
 
     private static final Set<String> USER_ROUTES = Set.of("create", "session", "sessions", "verify");
     private static final Pattern STATE_CODE = Pattern.compile("[A-Z][A-Za-z]*Error");
@@ -73,6 +76,7 @@ abstract class AbstractFuzzIT {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ItStore store;
     private EmbeddedContainer container;
     private Path configFile;
     private URI base;
@@ -80,15 +84,13 @@ abstract class AbstractFuzzIT {
     private Canary canary;
     private final List<String> scratchTokens = new ArrayList<>();
 
+    /** On {@code store}, set up as for the HTTP contract ITs ({@link ItStores}). */
+    protected AbstractFuzzIT(ItStore store) {
+        this.store = store;
+    }
+
     /** A new, not yet started container. */
     protected abstract EmbeddedContainer newContainer();
-
-    /** The config's {@code repository} section. */
-    protected abstract String repositoryJson();
-
-    /** Removes what the run left in the store, when the store outlives the test. */
-    protected void cleanStore() {
-    }
 
     @Property(seed = DEFAULT_SEED, tries = DEFAULT_TRIES)
     @AddLifecycleHook(FuzzSettings.class)
@@ -98,7 +100,7 @@ abstract class AbstractFuzzIT {
         String why = "\n" + request + "\n-> " + answer;
         assertTrue(answer.status < 500 || answer.status == 503, "a 5xx other than 503:" + why);
         assertTrue(!LEAK.matcher(answer.body).find(), "the answer shows a stack trace or class name:" + why);
-        if (answer.status >= 400 && !request.method().equals("HEAD")) {
+        if (answer.status >= 400 && !request.method().equals("HEAD") && !isContainerAnswer(request, answer)) {
             assertErrorDialect(USER_ROUTES.contains(path), request, answer, why);
         }
     }
@@ -107,6 +109,30 @@ abstract class AbstractFuzzIT {
     Arbitrary<Request> hostileRequests() {
         // lazy: the deployment (and so the scratch tokens) exists once the property runs
         return Arbitraries.lazy(() -> new HostileRequests(KEY, scratchTokens, MAX_TTL, MAX_BODY).requests());
+    }
+
+    /**
+     * A request head past the container's limit (Tomcat's and Jetty's default, 8 KB) is refused by the container
+     * before the webapp runs, in its own documented JSON shape (README, "Errors the container answers itself"):
+     * Tomcat {@code {"status":400}}, Jetty {@code {"message":…,"url":…,"status":"414"}} (or 431). Only then is
+     * that shape accepted; the slack covers the headers the client adds (Host, User-Agent, Content-Length).
+     */
+    private static boolean isContainerAnswer(Request request, Answer answer) {
+        int head = request.method().length() + request.path().getBytes(StandardCharsets.UTF_8).length;
+        for (String part : request.headers()) {
+            head += part.getBytes(StandardCharsets.UTF_8).length + 2;
+        }
+        if (head < CONTAINER_HEAD_LIMIT - HEAD_SLACK || answer.contentType == null
+                || !answer.contentType.startsWith("application/json")) {
+            return false;
+        }
+        JsonNode body = Http.parse(answer.body);
+        List<String> names = HttpApiSupport.fieldNames(body);
+        String status = String.valueOf(answer.status);
+        boolean tomcat = answer.status == 400 && names.equals(List.of("status")) && body.get("status").asText().equals(status);
+        boolean jetty = (answer.status == 414 || answer.status == 431) && names.equals(List.of("message", "url", "status"))
+                && body.get("status").asText().equals(status);
+        return tomcat || jetty;
     }
 
     private static void assertErrorDialect(boolean userRoute, Request request, Answer answer, String why) {
@@ -131,11 +157,12 @@ abstract class AbstractFuzzIT {
 
     @BeforeProperty
     void deploy() throws Exception {
+        store.start();
         ObjectNode config = Http.JSON.createObjectNode().put("sessionExpirySec", 300).put("maxTtlSec", MAX_TTL)
                 .put("maxBodyBytes", MAX_BODY);
         config.putObject("credentials").putArray("keys").add(KEY);
         config.putObject("userApi").put("requireKey", true);
-        config.set("repository", Http.parse(repositoryJson()));
+        config.set("repository", Http.parse(store.repositoryJson()));
         configFile = Files.createTempFile("session-fuzz-config-", ".json");
         Files.writeString(configFile, Http.JSON.writeValueAsString(config));
         container = newContainer();
@@ -160,7 +187,7 @@ abstract class AbstractFuzzIT {
                 }
             } finally {
                 Files.deleteIfExists(configFile);
-                cleanStore();
+                store.stop();
             }
         }
     }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestInstance;
  * {@link HttpApiFixture}; their static checks are in {@link HttpApiSupport}. This class deploys the service
  * and holds the config the tests expect.
  *
- * <p>A subclass picks the container and the store; everything else is inherited. For another store:
+ * <p>A subclass picks the container and the store; everything else is inherited. A store set up in
+ * {@link ItStores} (shared with the fuzz ITs) is passed to the constructor: {@code super(ItStores.mongo(1000))}.
+ * Otherwise the subclass gives the store's hooks itself:
  * <pre>{@code
  * class JettyRedisHttpApiIT extends AbstractHttpApiIT {
  *     protected EmbeddedContainer newContainer() { return new JettyContainer(); }
@@ -43,7 +45,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCreateTests, UserSessionApiTests,
         InputLimitsTests, OperationsTests, OwnershipAndBoundsTests, LoneSurrogateTests, LifecycleApiTests,
-        ValidateFastPathTests {
+        ValidateFastPathTests, QuietLogTests {
 
     protected static final String KEY = "it-key-0123456789abcdef";
     protected static final String ROTATED_KEY = "it-key-rotated-fedcba9876543210";
@@ -59,9 +61,22 @@ public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCre
     /** Low, so the cap shows over HTTP with a few requests. */
     protected static final int MAX_SESSIONS_PER_USER = 8;
 
+    private final ItStore store;
     private EmbeddedContainer container;
     private Path configFile;
     private Http http;
+
+    /** For a subclass that overrides {@link #repositoryJson()} and the store hooks itself. */
+    protected AbstractHttpApiIT() {
+        this(() -> {
+            throw new IllegalStateException("a subclass without an ItStore gives repositoryJson()");
+        });
+    }
+
+    /** On a store of {@link ItStores}: its setup drives the hooks below. */
+    protected AbstractHttpApiIT(ItStore store) {
+        this.store = store;
+    }
 
     // ------------------------------------------------------------------ what a subclass chooses
 
@@ -69,14 +84,18 @@ public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCre
     protected abstract EmbeddedContainer newContainer();
 
     /** The config's {@code repository} section as JSON, e.g. {@code {"type":"memory","timeoutMs":2000}}. */
-    protected abstract String repositoryJson();
+    protected String repositoryJson() {
+        return store.repositoryJson();
+    }
 
     /** Starts an in-JVM store server before the WAR is deployed (then {@link #repositoryJson()} may use its port). */
     protected void startStore() throws Exception {
+        store.start();
     }
 
     /** Stops what {@link #startStore()} started, after the container is closed. */
     protected void stopStore() throws Exception {
+        store.stop();
     }
 
     /**
@@ -87,12 +106,13 @@ public abstract class AbstractHttpApiIT implements StateApiTests, UserSessionCre
      */
     @Override
     public boolean interruptStore() throws Exception {
-        return false;
+        return store.interrupt();
     }
 
     /** Undoes {@link #interruptStore()}. */
     @Override
     public void restoreStore() throws Exception {
+        store.restore();
     }
 
     /** Where the WAR is deployed; not the root, so the suite also checks that paths are context-relative. */

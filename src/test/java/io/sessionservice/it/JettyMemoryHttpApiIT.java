@@ -3,13 +3,12 @@ package io.sessionservice.it;
 /** The HTTP contract on embedded Jetty 12 (ee10) with the memory store. */
 class JettyMemoryHttpApiIT extends AbstractHttpApiIT {
 
-    @Override
-    protected EmbeddedContainer newContainer() {
-        return new JettyContainer();
+    JettyMemoryHttpApiIT() {
+        super(ItStores.memory());
     }
 
     @Override
-    protected String repositoryJson() {
-        return "{\"type\":\"memory\",\"timeoutMs\":2000}";
+    protected EmbeddedContainer newContainer() {
+        return new JettyContainer();
     }
 }

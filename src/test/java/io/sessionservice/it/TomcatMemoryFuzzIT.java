@@ -3,13 +3,12 @@ package io.sessionservice.it;
 /** The fuzz run on embedded Tomcat 10.1 with the memory store. */
 class TomcatMemoryFuzzIT extends AbstractFuzzIT {
 
-    @Override
-    protected EmbeddedContainer newContainer() {
-        return new TomcatContainer();
+    TomcatMemoryFuzzIT() {
+        super(ItStores.memory());
     }
 
     @Override
-    protected String repositoryJson() {
-        return "{\"type\":\"memory\",\"timeoutMs\":2000}";
+    protected EmbeddedContainer newContainer() {
+        return new TomcatContainer();
     }
 }

@@ -3,13 +3,12 @@ package io.sessionservice.it;
 /** The HTTP contract on embedded Tomcat 10.1 with the memory store. */
 class TomcatMemoryHttpApiIT extends AbstractHttpApiIT {
 
-    @Override
-    protected EmbeddedContainer newContainer() {
-        return new TomcatContainer();
+    TomcatMemoryHttpApiIT() {
+        super(ItStores.memory());
     }
 
     @Override
-    protected String repositoryJson() {
-        return "{\"type\":\"memory\",\"timeoutMs\":2000}";
+    protected EmbeddedContainer newContainer() {
+        return new TomcatContainer();
     }
 }

@@ -105,7 +105,10 @@ public final class CouchbaseSessionStore implements SessionStore {
                     .timeoutConfig(t -> t.kvTimeout(timeout).kvDurableTimeout(timeout).connectTimeout(timeout)
                             .managementTimeout(timeout).disconnectTimeout(timeout))
                     // no transactions here: no background cleanup of transaction records either
-                    .transactionsConfig(t -> t.cleanupConfig(c -> c.cleanupLostAttempts(false).cleanupClientAttempts(false)));
+                    .transactionsConfig(t -> t.cleanupConfig(c -> c.cleanupLostAttempts(false).cleanupClientAttempts(false)))
+                    // the SDK's own latency log: its histograms start JVM-wide pause-detector threads that
+                    // nothing stops, which would outlive an undeploy; the service has its store metrics
+                    .loggingMeterConfig(m -> m.enabled(false));
             customizer.accept(env);
         }));
     }

@@ -158,6 +158,7 @@ public final class MongoSessionStore implements SessionStore {
         } catch (StoreUnavailableException e) {
             LOG.warn("MongoDB did not answer at start-up ({}); the indexes will be created on first use", e.getMessage());
         }
+        BufferPoolPruner.storeOpened();
     }
 
     @Override
@@ -327,7 +328,11 @@ public final class MongoSessionStore implements SessionStore {
 
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            BufferPoolPruner.storeClosed();
+        }
     }
 
     /** The collection, for tests that check the stored layout and the indexes. */
