@@ -1,5 +1,6 @@
 package io.sessionservice.store.jdbc;
 
+import static io.sessionservice.testing.TestSessions.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import io.sessionservice.core.TouchResolution;
 import io.sessionservice.store.SessionStoreContract;
 import io.sessionservice.store.SessionStores;
 import io.sessionservice.store.TestClock;
+import io.sessionservice.core.Tokens;
 import io.sessionservice.store.TokensAtRestContract;
 import io.sessionservice.testing.Concurrently;
 import java.sql.Connection;
@@ -95,7 +97,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     @Test
     void theRowHoldsTheExactJsonTextAndTheOwnersHash() throws Exception {
         String owner = user();
-        Session s = new Session(io.sessionservice.core.Tokens.issue(), owner,
+        Session s = new Session(Tokens.issue(), owner,
                 json("{\"AccountId\":\"" + owner + "\",\"n\":1.50,\"big\":123456789012345678901234567890}"),
                 clock.instant(), clock.instant().plusSeconds(60), 60, true);
         assertTrue(store.insert(s));
@@ -129,7 +131,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
                 .collect(Collectors.joining("\n"));
         assertTrue(createTable.contains("lifetime_end") && !before.contains("lifetime_end") && !before.contains("rotated"));
         String owner = user();
-        String token = io.sessionservice.core.Tokens.issue();
+        String token = Tokens.issue();
         long now = clock.millis();
         try (Connection c = database().connect(); Statement st = c.createStatement()) {
             st.execute(before);
@@ -147,7 +149,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
             }
             Session found = upgraded.find(token, false).orElseThrow();
             assertEquals(null, found.lifetimeEnd(), "a session of the older layout is uncapped");
-            String next = io.sessionservice.core.Tokens.issue();
+            String next = Tokens.issue();
             assertTrue(upgraded.rotate(token, next, clock.instant().plusSeconds(5)).isPresent());
             assertEquals(owner, upgraded.find(token, false).orElseThrow().userId(), "the grace copy");
             assertEquals(List.of(next), upgraded.findByUser(owner).stream().map(Session::token).toList());
@@ -160,7 +162,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
     void aGraceCopyIsTheOldRowMarkedRotatedAndOutOfTheUserIndex() throws Exception {
         String owner = user();
         Session s = stored(owner);
-        String next = io.sessionservice.core.Tokens.issue();
+        String next = Tokens.issue();
         store.rotate(s.token(), next, clock.instant().plusSeconds(30)).orElseThrow();
         try (Connection c = database().connect();
              PreparedStatement ps = c.prepareStatement("SELECT token, rotated, user_hash, user_id, sliding FROM " + table()
@@ -188,7 +190,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         long before = store.liveCount().orElseThrow(); // this class's table: other tests' sessions too
         Session s = stored(user());
         assertEquals(before + 1, store.liveCount().orElseThrow());
-        store.rotate(s.token(), io.sessionservice.core.Tokens.issue(), clock.instant().plusSeconds(30)).orElseThrow();
+        store.rotate(s.token(), Tokens.issue(), clock.instant().plusSeconds(30)).orElseThrow();
         assertTrue(store.find(s.token(), false).isPresent(), "the grace copy is live");
         assertEquals(before + 1, store.liveCount().orElseThrow(), "one session, counted once");
     }
@@ -204,11 +206,11 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         assertEquals(s.data(), store.find(expired.token(), false).orElseThrow().data());
         assertEquals(s.expiresAt(), moved.expiresAt());
         assertEquals(1, rowsWithToken(expired.token()));
-        assertEquals(List.of(expired.token()), store.findByUser(owner).stream().map(Session::token).toList());
+        assertEquals(List.of(expired.token()), tokens(store.findByUser(owner)));
         assertTrue(store.findByUser(expired.userId()).isEmpty());
     }
 
-    /** The contract checks the session under the new token; this, that the rotated one is left alone too. */
+    /** The contract refuses one rotation without grace; this, with and without grace, and the user index untouched. */
     @Test
     void aRotationOntoALiveTokenWritesNothing() throws Exception {
         String owner = user();
@@ -217,7 +219,7 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         for (Instant until : new Instant[] {null, clock.instant().plusSeconds(30)}) {
             assertThrows(TokenConflictException.class, () -> store.rotate(s.token(), other.token(), until));
             assertEquals(s, store.find(s.token(), false).orElseThrow());
-            assertEquals(List.of(s.token()), store.findByUser(owner).stream().map(Session::token).toList());
+            assertEquals(List.of(s.token()), tokens(store.findByUser(owner)));
             assertEquals(other, store.find(other.token(), false).orElseThrow());
         }
     }
@@ -228,10 +230,10 @@ abstract class AbstractJdbcSessionStoreTest extends SessionStoreContract impleme
         String owner = user();
         Session s = stored(owner);
         ConcurrentLinkedQueue<String> won = new ConcurrentLinkedQueue<>();
-        Concurrently.run(8, i -> store.rotate(s.token(), io.sessionservice.core.Tokens.issue(),
+        Concurrently.run(8, i -> store.rotate(s.token(), Tokens.issue(),
                 clock.instant().plusSeconds(30)).ifPresent(moved -> won.add(moved.token())));
         assertEquals(1, won.size());
-        assertEquals(List.copyOf(won), store.findByUser(owner).stream().map(Session::token).toList());
+        assertEquals(List.copyOf(won), tokens(store.findByUser(owner)));
         assertEquals(s.data(), store.find(s.token(), false).orElseThrow().data(), "the copy");
         assertEquals(2, rowsWhere("user_id", owner), "the session and one copy");
     }
